@@ -1,0 +1,9 @@
+import { defineConfig } from "drizzle-kit";
+
+// `generate` only: migrations are applied by `wrangler d1 migrations apply`, never by drizzle-kit,
+// so wrangler's d1_migrations table stays the single record of what ran.
+export default defineConfig({
+  dialect: "sqlite",
+  schema: "./worker/db/schema.ts",
+  out: "./migrations",
+});

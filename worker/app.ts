@@ -1,0 +1,99 @@
+/**
+ * @module The Hono app: middleware, the one error handler and the route chain. `AppType` carries every
+ * route's input and output types to the web client (Hono RPC).
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import { openAPIRouteHandler } from "hono-openapi";
+import type { AppEnv } from "./env";
+import { createDb } from "./db/client";
+import { seedDemo } from "./db/seed-demo";
+import { AppError, type ErrorBody } from "./lib/errors";
+import { csrfProtection } from "./middleware/csrf";
+import { requireAdmin, requireSession } from "./middleware/session";
+import { authRoutes } from "./routes/auth";
+import { adminUserRoutes } from "./routes/admin-users";
+import { adminNumberRoutes, numberRoutes } from "./routes/admin-numbers";
+import { adminSettingsRoutes } from "./routes/admin-settings";
+import { patientRoutes } from "./routes/patients";
+import { setupRoutes } from "./routes/setup";
+
+/** Seeding runs once per isolate in local development; the promise makes concurrent first requests wait. */
+let demoSeeded: Promise<unknown> | undefined;
+
+const app = new Hono<AppEnv>();
+
+app.use(secureHeaders({ referrerPolicy: "same-origin" }));
+app.use(async (c, next) => {
+  c.set("db", createDb(c.env.DB));
+  if (c.env.DEMO_SEED === "true") {
+    demoSeeded ??= seedDemo(c.get("db"), c.env.CREDENTIALS_KEY).catch((error: unknown) => {
+      demoSeeded = undefined;
+      throw error;
+    });
+    await demoSeeded;
+  }
+  await next();
+});
+app.use("/api/*", csrfProtection);
+app.use("/api/numbers/*", requireSession);
+app.use("/api/patients/*", requireSession);
+app.use("/api/admin/*", requireSession, requireAdmin);
+
+const routes = app
+  .get("/healthz", (c) => c.json({ ok: true }, 200))
+  .route("/api/setup", setupRoutes)
+  .route("/api/auth", authRoutes)
+  .route("/api/numbers", numberRoutes)
+  .route("/api/patients", patientRoutes)
+  .route("/api/admin/users", adminUserRoutes)
+  .route("/api/admin/numbers", adminNumberRoutes)
+  .route("/api/admin", adminSettingsRoutes);
+
+app.get(
+  "/api/openapi.json",
+  openAPIRouteHandler(app, {
+    documentation: {
+      info: {
+        title: "Textdesk API",
+        version: "0.1.0",
+        description:
+          "Two-way texting inbox for clinics. Browser sessions use the td_session cookie; every error is { error: { code, message } }.",
+      },
+      components: {
+        securitySchemes: { session: { type: "apiKey", in: "cookie", name: "td_session" } },
+      },
+      security: [{ session: [] }],
+    },
+  }),
+);
+
+app.notFound((c) => c.json<ErrorBody>({ error: { code: "not_found", message: "No such route." } }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof AppError) {
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, error.status);
+  }
+  if (error instanceof HTTPException) {
+    // Hono's own 4xx, e.g. "Malformed JSON in request body" from the validator.
+    return c.json<ErrorBody>(
+      { error: { code: error.status === 400 ? "invalid_input" : "http_error", message: error.message } },
+      error.status,
+    );
+  }
+  // Unexpected: log the kind of failure and the route, never the request body (it may hold PHI).
+  console.error(
+    `unhandled ${c.req.method} ${c.req.routePath}:`,
+    error instanceof Error ? error.name : "unknown",
+    error instanceof Error ? error.message : "",
+  );
+  return c.json<ErrorBody>(
+    { error: { code: "internal", message: "Something went wrong on our side." } },
+    500,
+  );
+});
+
+export type AppType = typeof routes;
+export default app;

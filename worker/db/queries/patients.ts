@@ -1,0 +1,118 @@
+import { and, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { patients, type Patient } from "../schema";
+
+export type PatientFields = Pick<Patient, "firstName" | "lastName" | "phone" | "dateOfBirth" | "notes">;
+
+/** Keyset cursor for the Rolodex order (last name, first name, id), case-insensitive. */
+export type PatientCursor = { lastName: string; firstName: string; id: number };
+
+const byName = sql`${patients.lastName} COLLATE NOCASE, ${patients.firstName} COLLATE NOCASE, ${patients.id}`;
+
+/**
+ * Search the Rolodex. Letters match the start of the first or last name (each word must match), which the
+ * (org_id, name COLLATE NOCASE) indexes serve; digits match anywhere in the phone, within one practice.
+ */
+export async function searchPatients(
+  db: Db,
+  orgId: number,
+  query: string,
+  cursor: PatientCursor | undefined,
+  limit: number,
+) {
+  const conditions: SQL[] = [eq(patients.orgId, orgId)];
+  const words = query.trim().split(/\s+/).filter(Boolean);
+  for (const word of words) {
+    const digits = word.replace(/\D/g, "");
+    if (/^[\d()+\-.]+$/.test(word) && digits.length > 0) {
+      conditions.push(like(patients.phone, `%${digits}%`));
+    } else {
+      const prefix = `${escapeLike(word)}%`;
+      const nameMatch = or(
+        sql`${patients.firstName} LIKE ${prefix} ESCAPE '\\'`,
+        sql`${patients.lastName} LIKE ${prefix} ESCAPE '\\'`,
+      );
+      if (nameMatch) conditions.push(nameMatch);
+    }
+  }
+  if (cursor) {
+    conditions.push(
+      sql`(${patients.lastName} COLLATE NOCASE, ${patients.firstName} COLLATE NOCASE, ${patients.id}) > (${cursor.lastName}, ${cursor.firstName}, ${cursor.id})`,
+    );
+  }
+  const rows = await db
+    .select()
+    .from(patients)
+    .where(and(...conditions))
+    .orderBy(byName)
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const nextCursor: PatientCursor | null =
+    rows.length > limit && last ? { lastName: last.lastName, firstName: last.firstName, id: last.id } : null;
+  return { patients: page, nextCursor };
+}
+
+function escapeLike(text: string) {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function getPatient(db: Db, orgId: number, id: number) {
+  return db.query.patients.findFirst({
+    where: and(eq(patients.id, id), eq(patients.orgId, orgId)),
+  });
+}
+
+/** Every patient of the practice on these phones: a family may share one. */
+export async function patientsByPhones(db: Db, orgId: number, phones: string[]) {
+  if (phones.length === 0) return [];
+  return db
+    .select()
+    .from(patients)
+    .where(and(eq(patients.orgId, orgId), inArray(patients.phone, phones)));
+}
+
+export function insertPatient(db: Db, orgId: number, fields: PatientFields, now: number) {
+  return db
+    .insert(patients)
+    .values({ ...fields, orgId, createdAt: now, updatedAt: now })
+    .returning();
+}
+
+export function updatePatientRow(
+  db: Db,
+  orgId: number,
+  id: number,
+  patch: Partial<PatientFields>,
+  now: number,
+) {
+  return db
+    .update(patients)
+    .set({ ...patch, updatedAt: now })
+    .where(and(eq(patients.id, id), eq(patients.orgId, orgId)))
+    .returning();
+}
+
+/**
+ * Insert statements for many patients, chunked so no statement exceeds D1's 100 bound parameters
+ * (https://developers.cloudflare.com/d1/platform/limits/). Run them in one `db.batch`, which D1 executes
+ * as a single transaction: an import lands whole or not at all.
+ */
+export function insertPatientsChunks(db: Db, orgId: number, rows: PatientFields[], now: number) {
+  const columnsPerRow = 8;
+  const perStatement = Math.floor(100 / columnsPerRow);
+  const statements = [];
+  for (let i = 0; i < rows.length; i += perStatement) {
+    statements.push(
+      db.insert(patients).values(
+        rows.slice(i, i + perStatement).map((r) => ({
+          ...r,
+          orgId,
+          createdAt: now,
+          updatedAt: now,
+        })),
+      ),
+    );
+  }
+  return statements;
+}

@@ -1,0 +1,89 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Db } from "../client";
+import { clinicNumbers, userNumbers, users, type Role, type User } from "../schema";
+
+export type UserView = Omit<User, "passwordHash"> & { numberIds: number[] };
+
+export function toUserView(user: User, numberIds: number[]): UserView {
+  const { passwordHash: _omit, ...rest } = user;
+  return { ...rest, numberIds };
+}
+
+export async function findUserByEmail(db: Db, email: string) {
+  return db.query.users.findFirst({ where: eq(users.email, email.toLowerCase()) });
+}
+
+export async function listUsers(db: Db, orgId: number): Promise<UserView[]> {
+  const rows = await db.select().from(users).where(eq(users.orgId, orgId)).orderBy(asc(users.name));
+  const grants = rows.length
+    ? await db
+        .select()
+        .from(userNumbers)
+        .where(
+          inArray(
+            userNumbers.userId,
+            rows.map((u) => u.id),
+          ),
+        )
+    : [];
+  return rows.map((u) =>
+    toUserView(
+      u,
+      grants.filter((g) => g.userId === u.id).map((g) => g.numberId),
+    ),
+  );
+}
+
+export async function getUser(db: Db, orgId: number, id: number): Promise<UserView | undefined> {
+  const user = await db.query.users.findFirst({
+    where: and(eq(users.id, id), eq(users.orgId, orgId)),
+  });
+  if (!user) return undefined;
+  const grants = await db.select().from(userNumbers).where(eq(userNumbers.userId, id));
+  return toUserView(
+    user,
+    grants.map((g) => g.numberId),
+  );
+}
+
+/** Of the given ids, those that are clinic numbers of this practice. */
+export async function numberIdsInOrg(db: Db, orgId: number, ids: number[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: clinicNumbers.id })
+    .from(clinicNumbers)
+    .where(and(eq(clinicNumbers.orgId, orgId), inArray(clinicNumbers.id, ids)));
+  return rows.map((r) => r.id);
+}
+
+export type NewUser = {
+  orgId: number;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  smsReplyAlert: boolean;
+  smsReplySound: boolean;
+};
+
+export function insertUser(db: Db, user: NewUser, now: number) {
+  return db
+    .insert(users)
+    .values({ ...user, email: user.email.toLowerCase(), createdAt: now })
+    .returning();
+}
+
+export function updateUserRow(db: Db, orgId: number, id: number, patch: Partial<NewUser>) {
+  return db
+    .update(users)
+    .set(patch.email ? { ...patch, email: patch.email.toLowerCase() } : patch)
+    .where(and(eq(users.id, id), eq(users.orgId, orgId)));
+}
+
+/** Statements that replace a user's number grants; run them in the batch that changes the user. */
+export function replaceGrants(db: Db, userId: number, numberIds: number[]) {
+  const del = db.delete(userNumbers).where(eq(userNumbers.userId, userId));
+  if (numberIds.length === 0) return [del] as const;
+  return [del, db.insert(userNumbers).values(numberIds.map((numberId) => ({ userId, numberId })))] as const;
+}

@@ -1,0 +1,249 @@
+/**
+ * The one source of the tables. drizzle-kit generates `migrations/` from this file; wrangler applies them.
+ * Times are integer milliseconds since the epoch so they cross the API as plain numbers.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const ROLES = ["admin", "staff"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CARRIERS = ["twilio", "telnyx", "simulator"] as const;
+export type Carrier = (typeof CARRIERS)[number];
+
+export const MESSAGE_DIRECTIONS = ["in", "out"] as const;
+export const MESSAGE_KINDS = ["reply", "direct", "reminder", "campaign", "auto_reply", "alert"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export const MESSAGE_STATUSES = [
+  "received",
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "undelivered",
+  "failed",
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+const createdAt = () =>
+  integer("created_at")
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+/** A practice. Every other row hangs off one. */
+export const organizations = sqliteTable("organizations", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  timezone: text("timezone").notNull().default("America/Chicago"),
+  queueWindowDays: integer("queue_window_days").notNull().default(10),
+  idleTimeoutMinutes: integer("idle_timeout_minutes").notNull().default(30),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ROLES }).notNull().default("staff"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    passwordHash: text("password_hash").notNull(),
+    /** "SMS Reply Alert": toast (and system notification) for every inbound text. */
+    smsReplyAlert: integer("sms_reply_alert", { mode: "boolean" }).notNull().default(true),
+    /** "SMS Reply Sound": the chime. */
+    smsReplySound: integer("sms_reply_sound", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_org_idx").on(t.orgId)],
+);
+
+export const clinicNumbers = sqliteTable(
+  "clinic_numbers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    /** E.164. A number belongs to exactly one practice, which is how webhooks find their tenant. */
+    e164: text("e164").notNull(),
+    label: text("label").notNull(),
+    carrier: text("carrier", { enum: CARRIERS }).notNull(),
+    /** Twilio Account SID or Telnyx messaging profile; not secret, used to refuse another account's webhooks. */
+    carrierAccountId: text("carrier_account_id"),
+    /** AES-GCM ciphertext of the carrier secrets (auth token, API key, public key), see lib/credentials.ts. */
+    credentialsCiphertext: text("credentials_ciphertext"),
+    timezone: text("timezone").notNull().default("America/Chicago"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("clinic_numbers_e164_unique").on(t.e164), index("clinic_numbers_org_idx").on(t.orgId)],
+);
+
+/** Which clinic numbers a staff user may see. Admins see every number of their practice. */
+export const userNumbers = sqliteTable(
+  "user_numbers",
+  {
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.numberId] }), index("user_numbers_number_idx").on(t.numberId)],
+);
+
+/** The Rolodex. */
+export const patients = sqliteTable(
+  "patients",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    firstName: text("first_name").notNull(),
+    lastName: text("last_name").notNull(),
+    /** E.164; not unique: a family may share one phone. */
+    phone: text("phone").notNull(),
+    dateOfBirth: text("date_of_birth"),
+    notes: text("notes"),
+    /** The practice-management system's id, for API sync. */
+    externalId: text("external_id"),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    index("patients_org_phone_idx").on(t.orgId, t.phone),
+    index("patients_org_last_idx").on(t.orgId, sql`${t.lastName} COLLATE NOCASE`),
+    index("patients_org_first_idx").on(t.orgId, sql`${t.firstName} COLLATE NOCASE`),
+    uniqueIndex("patients_org_external_unique").on(t.orgId, t.externalId),
+  ],
+);
+
+/** Server-side sessions: the cookie holds a random token, the table holds only its SHA-256. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Failed sign-ins per e-mail within a window, for the login rate limit. */
+export const loginThrottle = sqliteTable("login_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  windowStartedAt: integer("window_started_at").notNull(),
+});
+
+/** Who did what. Never holds message bodies or phone numbers. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    userId: integer("user_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_org_created_idx").on(t.orgId, t.createdAt)],
+);
+
+/** One clinic number and one remote phone. Read state is shared by the whole front desk. */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    phone: text("phone").notNull(),
+    lastMessageAt: integer("last_message_at").notNull(),
+    lastMessagePreview: text("last_message_preview").notNull().default(""),
+    unread: integer("unread", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("conversations_number_phone_unique").on(t.numberId, t.phone),
+    index("conversations_number_last_idx").on(t.numberId, t.lastMessageAt, t.id),
+  ],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    /** Monotonic: also the cursor live clients resume from. */
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    direction: text("direction", { enum: MESSAGE_DIRECTIONS }).notNull(),
+    kind: text("kind", { enum: MESSAGE_KINDS }).notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: MESSAGE_STATUSES }).notNull(),
+    carrier: text("carrier", { enum: CARRIERS }).notNull(),
+    /** The carrier's id: unique per carrier, the idempotency key of every webhook. */
+    carrierMessageId: text("carrier_message_id"),
+    errorCode: text("error_code"),
+    errorReason: text("error_reason"),
+    segments: integer("segments").notNull().default(1),
+    encoding: text("encoding", { enum: ["GSM-7", "UCS-2"] })
+      .notNull()
+      .default("GSM-7"),
+    authorUserId: integer("author_user_id").references(() => users.id),
+    /** Client-supplied key so a double click or a retried request never sends twice. */
+    idempotencyKey: text("idempotency_key"),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("messages_carrier_id_unique").on(t.carrier, t.carrierMessageId),
+    uniqueIndex("messages_idempotency_unique").on(t.numberId, t.idempotencyKey),
+    index("messages_conversation_idx").on(t.conversationId, t.id),
+    index("messages_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Opt-out state per clinic number and phone. Blocks every outbound path while `optedOut`. */
+export const optOuts = sqliteTable(
+  "opt_outs",
+  {
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    phone: text("phone").notNull(),
+    optedOut: integer("opted_out", { mode: "boolean" }).notNull(),
+    keyword: text("keyword").notNull(),
+    changedAt: integer("changed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.numberId, t.phone] })],
+);
+
+export type Organization = typeof organizations.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type ClinicNumber = typeof clinicNumbers.$inferSelect;
+export type Patient = typeof patients.$inferSelect;
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { toE164 } from "../domain/phone";
+import { CARRIERS, ROLES } from "../db/schema";
+
+/** A phone as typed by a person, normalised to E.164; anything that is not a phone number is refused. */
+export const phoneSchema = z
+  .string()
+  .trim()
+  .min(1, "is required")
+  .max(40)
+  .transform((value, ctx) => {
+    const e164 = toE164(value);
+    if (!e164) {
+      ctx.addIssue({ code: "custom", message: `"${value}" is not a valid phone number` });
+      return z.NEVER;
+    }
+    return e164;
+  });
+
+export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
+
+const name = z.string().trim().min(1, "is required").max(100);
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    "is not a real date",
+  )
+  .refine((d) => new Date(`${d}T00:00:00Z`).getTime() <= Date.now(), "cannot be in the future");
+
+export const patientInput = z.strictObject({
+  firstName: name,
+  lastName: name,
+  phone: phoneSchema,
+  dateOfBirth: isoDate.nullish().transform((v) => v ?? null),
+  notes: z
+    .string()
+    .max(2000)
+    .nullish()
+    .transform((v) => (v ? v : null)),
+});
+export type PatientInput = z.output<typeof patientInput>;
+
+export const timezoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "is not a known time zone");
+
+export const roleSchema = z.enum(ROLES);
+export const carrierSchema = z.enum(CARRIERS);
+export const emailSchema = z
+  .email()
+  .max(200)
+  .transform((e) => e.toLowerCase());
+export const passwordSchema = z.string().min(10, "must be at least 10 characters").max(200);
+export const personName = name;

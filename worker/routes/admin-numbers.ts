@@ -1,0 +1,150 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { auditInsert } from "../db/queries/audit";
+import {
+  findNumberByE164,
+  getOrgNumber,
+  insertNumber,
+  listVisibleNumbers,
+  toNumberView,
+  updateNumberRow,
+} from "../db/queries/numbers";
+import type { Carrier } from "../db/schema";
+import { badRequest, conflict, notFound } from "../lib/errors";
+import { encryptJson } from "../lib/credentials";
+import { carrierSchema, idParam, phoneSchema, timezoneSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+import { viewerOf } from "../middleware/session";
+
+const twilioCredentials = z.strictObject({
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio Account SID (AC + 32 hex digits)"),
+  authToken: z.string().regex(/^[0-9a-fA-F]{32}$/, "must be a Twilio auth token (32 hex digits)"),
+});
+const telnyxCredentials = z.strictObject({
+  apiKey: z.string().min(10).max(200),
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 Ed25519 public key from Mission Control"),
+  messagingProfileId: z.string().max(100).optional(),
+});
+const credentialsSchema = z.union([twilioCredentials, telnyxCredentials]);
+type Credentials = z.output<typeof credentialsSchema>;
+
+const createNumber = z.strictObject({
+  e164: phoneSchema,
+  label: z.string().trim().min(1).max(60),
+  carrier: carrierSchema,
+  timezone: timezoneSchema.default("America/Chicago"),
+  credentials: credentialsSchema.optional(),
+});
+
+const updateNumber = z.strictObject({
+  label: z.string().trim().min(1).max(60).optional(),
+  carrier: carrierSchema.optional(),
+  timezone: timezoneSchema.optional(),
+  credentials: credentialsSchema.optional(),
+});
+
+/** Credentials must match the carrier; the simulator takes none. Returns what to store. */
+async function sealCredentials(key: string, carrier: Carrier, credentials: Credentials | undefined) {
+  if (carrier === "simulator") {
+    if (credentials) throw badRequest("credentials: the simulator takes no credentials");
+    return { carrierAccountId: null, credentialsCiphertext: null };
+  }
+  if (!credentials) throw badRequest(`credentials: required for ${carrier}`);
+  if (carrier === "twilio" && !("accountSid" in credentials)) {
+    throw badRequest("credentials: Twilio needs accountSid and authToken");
+  }
+  if (carrier === "telnyx" && !("apiKey" in credentials)) {
+    throw badRequest("credentials: Telnyx needs apiKey and publicKey");
+  }
+  const accountId =
+    "accountSid" in credentials ? credentials.accountSid : (credentials.messagingProfileId ?? null);
+  return { carrierAccountId: accountId, credentialsCiphertext: await encryptJson(key, credentials) };
+}
+
+/** Clinic numbers: everyone lists the ones they may see; admins add and change them. */
+export const numberRoutes = new Hono<AppEnv>().get(
+  "/",
+  describeRoute({ tags: ["numbers"], summary: "Clinic numbers the signed-in user may see" }),
+  async (c) => {
+    const numbers = await listVisibleNumbers(c.get("db"), viewerOf(c.get("session")));
+    return c.json({ numbers: numbers.map(toNumberView) }, 200);
+  },
+);
+
+export const adminNumberRoutes = new Hono<AppEnv>()
+  .post(
+    "/",
+    describeRoute({ tags: ["admin"], summary: "Add a clinic number" }),
+    validate("json", createNumber),
+    async (c) => {
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      if (await findNumberByE164(db, input.e164)) throw conflict("That number is already in use.");
+      const sealed = await sealCredentials(c.env.CREDENTIALS_KEY, input.carrier, input.credentials);
+      const now = Date.now();
+      const [created] = await insertNumber(
+        db,
+        session.org.id,
+        { e164: input.e164, label: input.label, carrier: input.carrier, timezone: input.timezone, ...sealed },
+        now,
+      );
+      if (!created) throw new Error("insert returned no row");
+      await auditInsert(
+        db,
+        {
+          orgId: session.org.id,
+          userId: session.user.id,
+          action: "number.create",
+          targetType: "clinic_number",
+          targetId: created.id,
+          detail: { carrier: input.carrier },
+        },
+        now,
+      );
+      return c.json({ number: toNumberView(created) }, 201);
+    },
+  )
+  .patch(
+    "/:id",
+    describeRoute({
+      tags: ["admin"],
+      summary: "Change a clinic number's label, carrier, credentials or timezone",
+    }),
+    validate("param", idParam),
+    validate("json", updateNumber),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const existing = await getOrgNumber(db, session.org.id, id);
+      if (!existing) throw notFound("Clinic number");
+      const carrier = input.carrier ?? existing.carrier;
+      const carrierChanged = carrier !== existing.carrier;
+      const sealed =
+        input.credentials || carrierChanged
+          ? await sealCredentials(c.env.CREDENTIALS_KEY, carrier, input.credentials)
+          : {};
+      const [updated] = await updateNumberRow(db, session.org.id, id, {
+        ...(input.label ? { label: input.label } : {}),
+        ...(input.timezone ? { timezone: input.timezone } : {}),
+        carrier,
+        ...sealed,
+      });
+      if (!updated) throw notFound("Clinic number");
+      await auditInsert(db, {
+        orgId: session.org.id,
+        userId: session.user.id,
+        action: "number.update",
+        targetType: "clinic_number",
+        targetId: id,
+        detail: { fields: Object.keys(input) },
+      });
+      return c.json({ number: toNumberView(updated) }, 200);
+    },
+  );

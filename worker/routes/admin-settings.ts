@@ -1,0 +1,68 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { auditInsert, listAudit } from "../db/queries/audit";
+import { getOrganization, updateOrganization } from "../db/queries/organizations";
+import { notFound } from "../lib/errors";
+import { timezoneSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+
+const settingsPatch = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  timezone: timezoneSchema.optional(),
+  /** The queue shows this many days; older texts go to the archive (and stay in exports). */
+  queueWindowDays: z.number().int().min(1).max(90).optional(),
+  /** Automatic sign-out after this much inactivity. */
+  idleTimeoutMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(12 * 60)
+    .optional(),
+});
+
+const auditQuery = z.strictObject({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Admin: the practice's own settings and its audit trail. */
+export const adminSettingsRoutes = new Hono<AppEnv>()
+  .get("/settings", describeRoute({ tags: ["admin"], summary: "Practice settings" }), async (c) => {
+    const org = await getOrganization(c.get("db"), c.get("session").org.id);
+    if (!org) throw notFound("Practice");
+    return c.json({ settings: org }, 200);
+  })
+  .patch(
+    "/settings",
+    describeRoute({ tags: ["admin"], summary: "Change practice settings" }),
+    validate("json", settingsPatch),
+    async (c) => {
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const [updated] = await db.batch([
+        updateOrganization(db, session.org.id, input),
+        auditInsert(db, {
+          orgId: session.org.id,
+          userId: session.user.id,
+          action: "settings.update",
+          detail: { fields: Object.keys(input) },
+        }),
+      ]);
+      const org = updated[0];
+      if (!org) throw notFound("Practice");
+      return c.json({ settings: org }, 200);
+    },
+  )
+  .get(
+    "/audit",
+    describeRoute({ tags: ["admin"], summary: "Audit trail, newest first (keyset by id)" }),
+    validate("query", auditQuery),
+    async (c) => {
+      const { before, limit } = c.req.valid("query");
+      const entries = await listAudit(c.get("db"), c.get("session").org.id, before, limit);
+      return c.json({ entries }, 200);
+    },
+  );

@@ -1,0 +1,145 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { auditInsert } from "../db/queries/audit";
+import { deleteUserSessions } from "../db/queries/sessions";
+import {
+  findUserByEmail,
+  getUser,
+  insertUser,
+  listUsers,
+  numberIdsInOrg,
+  replaceGrants,
+  updateUserRow,
+} from "../db/queries/users";
+import type { Db } from "../db/client";
+import { badRequest, conflict, notFound } from "../lib/errors";
+import { hashPassword } from "../lib/passwords";
+import { emailSchema, idParam, passwordSchema, personName, roleSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+
+const numberIds = z.array(z.number().int().positive()).max(200);
+
+const createUser = z.strictObject({
+  email: emailSchema,
+  name: personName,
+  role: roleSchema,
+  password: passwordSchema,
+  active: z.boolean().default(true),
+  smsReplyAlert: z.boolean().default(true),
+  smsReplySound: z.boolean().default(true),
+  numberIds: numberIds.default([]),
+});
+
+const updateUser = z.strictObject({
+  email: emailSchema.optional(),
+  name: personName.optional(),
+  role: roleSchema.optional(),
+  password: passwordSchema.optional(),
+  active: z.boolean().optional(),
+  smsReplyAlert: z.boolean().optional(),
+  smsReplySound: z.boolean().optional(),
+  numberIds: numberIds.optional(),
+});
+
+async function checkNumbers(db: Db, orgId: number, ids: number[]) {
+  const known = new Set(await numberIdsInOrg(db, orgId, ids));
+  const unknown = ids.find((id) => !known.has(id));
+  if (unknown !== undefined) throw badRequest(`numberIds: clinic number ${unknown} does not exist`);
+  return [...new Set(ids)];
+}
+
+/** Admin: the practice's users, their roles, notification privileges and which numbers they see. */
+export const adminUserRoutes = new Hono<AppEnv>()
+  .get("/", describeRoute({ tags: ["admin"], summary: "List users" }), async (c) => {
+    const users = await listUsers(c.get("db"), c.get("session").org.id);
+    return c.json({ users }, 200);
+  })
+  .post(
+    "/",
+    describeRoute({ tags: ["admin"], summary: "Create a user" }),
+    validate("json", createUser),
+    async (c) => {
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const orgId = session.org.id;
+      if (await findUserByEmail(db, input.email)) throw conflict("A user with that e-mail already exists.");
+      const grants = await checkNumbers(db, orgId, input.numberIds);
+      const now = Date.now();
+      const [created] = await insertUser(
+        db,
+        {
+          orgId,
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          active: input.active,
+          smsReplyAlert: input.smsReplyAlert,
+          smsReplySound: input.smsReplySound,
+          passwordHash: await hashPassword(input.password),
+        },
+        now,
+      );
+      if (!created) throw new Error("insert returned no row");
+      await db.batch([
+        ...replaceGrants(db, created.id, grants),
+        auditInsert(
+          db,
+          {
+            orgId,
+            userId: session.user.id,
+            action: "user.create",
+            targetType: "user",
+            targetId: created.id,
+            detail: { role: input.role, numberIds: grants },
+          },
+          now,
+        ),
+      ]);
+      return c.json({ user: await getUser(db, orgId, created.id) }, 201);
+    },
+  )
+  .patch(
+    "/:id",
+    describeRoute({
+      tags: ["admin"],
+      summary: "Update a user (role, privileges, numbers, password, active)",
+    }),
+    validate("param", idParam),
+    validate("json", updateUser),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const orgId = session.org.id;
+      const existing = await getUser(db, orgId, id);
+      if (!existing) throw notFound("User");
+      if (id === session.user.id && (input.active === false || input.role === "staff")) {
+        throw badRequest("You cannot disable yourself or remove your own admin role.");
+      }
+      if (input.email && input.email !== existing.email && (await findUserByEmail(db, input.email))) {
+        throw conflict("A user with that e-mail already exists.");
+      }
+      const grants = input.numberIds ? await checkNumbers(db, orgId, input.numberIds) : undefined;
+      const { password, numberIds: _ids, ...fields } = input;
+      const patch = password ? { ...fields, passwordHash: await hashPassword(password) } : fields;
+      const signOut = password !== undefined || input.active === false;
+      await db.batch([
+        updateUserRow(db, orgId, id, patch),
+        ...(grants ? replaceGrants(db, id, grants) : []),
+        ...(signOut ? [deleteUserSessions(db, id)] : []),
+        auditInsert(db, {
+          orgId,
+          userId: session.user.id,
+          action: "user.update",
+          targetType: "user",
+          targetId: id,
+          detail: { fields: Object.keys(input) },
+        }),
+      ]);
+      return c.json({ user: await getUser(db, orgId, id) }, 200);
+    },
+  );

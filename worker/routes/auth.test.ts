@@ -1,0 +1,123 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, it } from "vitest";
+import { call, DEMO, errorOf, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
+
+beforeAll(seed);
+
+describe("sign in", () => {
+  it("sets an HttpOnly, Secure, SameSite=Lax session cookie and returns the user", async ({ expect }) => {
+    const res = await call("/api/auth/login", {
+      json: { email: DEMO.admin.email, password: DEMO.admin.password },
+    });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/td_session=/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Secure/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    const body = await res.json<{ user: { email: string; role: string; passwordHash?: string } }>();
+    expect(body.user.email).toBe(DEMO.admin.email);
+    expect(body.user.role).toBe("admin");
+    expect(body.user.passwordHash).toBeUndefined();
+  });
+
+  it("accepts the e-mail in any case", async ({ expect }) => {
+    const res = await call("/api/auth/login", {
+      json: { email: "STAFF@Example.com", password: DEMO.staff.password },
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it("gives the same 401 for a wrong password and an unknown e-mail", async ({ expect }) => {
+    const wrong = await call("/api/auth/login", {
+      json: { email: DEMO.staff.email, password: "nope-nope-nope" },
+    });
+    const unknown = await call("/api/auth/login", {
+      json: { email: "ghost@example.com", password: "nope-nope-nope" },
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(await errorOf(wrong)).toEqual(await errorOf(unknown));
+  });
+
+  it("refuses malformed JSON and unknown fields with a 400 naming the problem", async ({ expect }) => {
+    const malformed = await call("/api/auth/login", {
+      method: "POST",
+      body: "{not json",
+      headers: { "content-type": "application/json" },
+    });
+    expect(malformed.status).toBe(400);
+    expect((await errorOf(malformed))?.message).toMatch(/JSON/i);
+    const extra = await call("/api/auth/login", {
+      json: { email: DEMO.admin.email, password: "x", admin: true },
+    });
+    expect(extra.status).toBe(400);
+    expect((await errorOf(extra))?.message).toMatch(/admin/);
+  });
+
+  it("locks an e-mail out with 429 and Retry-After after five wrong passwords", async ({ expect }) => {
+    const email = "locked@example.com";
+    for (let i = 0; i < 5; i++) {
+      expect((await call("/api/auth/login", { json: { email, password: "wrong-password" } })).status).toBe(
+        401,
+      );
+    }
+    const res = await call("/api/auth/login", { json: { email, password: "wrong-password" } });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("refuses a disabled user with 403", async ({ expect }) => {
+    const admin = await signInAdmin();
+    const created = await call("/api/admin/users", {
+      cookie: admin,
+      json: { email: "temp@example.com", name: "Temp", role: "staff", password: "temporary-pass" },
+    });
+    expect(created.status).toBe(201);
+    const { user } = await created.json<{ user: { id: number } }>();
+    const tempCookie = await signIn("temp@example.com", "temporary-pass");
+    await call(`/api/admin/users/${user.id}`, { method: "PATCH", cookie: admin, json: { active: false } });
+    const res = await call("/api/auth/login", {
+      json: { email: "temp@example.com", password: "temporary-pass" },
+    });
+    expect(res.status).toBe(403);
+    // Disabling also ends the sessions the user already had.
+    expect((await call("/api/auth/me", { cookie: tempCookie })).status).toBe(401);
+  });
+});
+
+describe("session", () => {
+  it("answers 401 without a cookie and with a made-up one", async ({ expect }) => {
+    expect((await call("/api/auth/me")).status).toBe(401);
+    expect((await call("/api/auth/me", { cookie: "td_session=forged" })).status).toBe(401);
+  });
+
+  it("signs out: the old cookie stops working", async ({ expect }) => {
+    const cookie = await signInStaff();
+    expect((await call("/api/auth/me", { cookie })).status).toBe(200);
+    expect((await call("/api/auth/logout", { method: "POST", cookie })).status).toBe(200);
+    expect((await call("/api/auth/me", { cookie })).status).toBe(401);
+  });
+
+  it("signs out after the practice's idle timeout", async ({ expect }) => {
+    const cookie = await signInStaff();
+    // Pretend the last request was 31 minutes ago (the demo practice idles out after 30).
+    await env.DB.prepare("UPDATE sessions SET last_seen_at = last_seen_at - ?")
+      .bind(31 * 60_000)
+      .run();
+    const res = await call("/api/auth/me", { cookie });
+    expect(res.status).toBe(401);
+    expect((await errorOf(res))?.code).toBe("session_expired");
+  });
+
+  it("refuses a cross-site state-changing request (CSRF)", async ({ expect }) => {
+    const cookie = await signInStaff();
+    const res = await call("/api/patients", {
+      cookie,
+      json: { firstName: "Eve", lastName: "Attacker", phone: "+15550009999" },
+      headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+    });
+    expect(res.status).toBe(403);
+    expect((await errorOf(res))?.code).toBe("csrf");
+  });
+});

@@ -1,0 +1,200 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { auditInsert } from "../db/queries/audit";
+import {
+  getPatient,
+  insertPatient,
+  insertPatientsChunks,
+  searchPatients,
+  updatePatientRow,
+  type PatientCursor,
+} from "../db/queries/patients";
+import type { Patient } from "../db/schema";
+import { formatPhone } from "../domain/phone";
+import { MAX_IMPORT_ROWS, NotCsvError, parsePatientCsv, TooManyRowsError } from "../domain/patient-csv";
+import { AppError, badRequest, notFound } from "../lib/errors";
+import { idParam, patientInput } from "../lib/schemas";
+import { validate } from "../lib/validate";
+
+const searchQuery = z.strictObject({
+  q: z.string().max(100).default(""),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+const importQuery = z.strictObject({ dryRun: z.enum(["true", "false"]).default("false") });
+
+const cursorShape = z.strictObject({
+  lastName: z.string(),
+  firstName: z.string(),
+  id: z.number().int(),
+});
+
+function encodeCursor(cursor: PatientCursor | null) {
+  return cursor ? btoa(encodeURIComponent(JSON.stringify(cursor))) : null;
+}
+
+function decodeCursor(raw: string | undefined): PatientCursor | undefined {
+  if (!raw) return undefined;
+  try {
+    return cursorShape.parse(JSON.parse(decodeURIComponent(atob(raw))));
+  } catch {
+    throw badRequest("cursor: is not a cursor this API returned");
+  }
+}
+
+/** The patient as the API shows it: with the phone formatted for people next to the E.164 form. */
+function toPatientView(p: Patient) {
+  return { ...p, phoneDisplay: formatPhone(p.phone) };
+}
+
+const MAX_CSV_BYTES = 2 * 1024 * 1024;
+
+/** The Rolodex: every staff member may search, add, edit and import the practice's patients. */
+export const patientRoutes = new Hono<AppEnv>()
+  .get(
+    "/",
+    describeRoute({ tags: ["patients"], summary: "Search the Rolodex by name or phone (keyset pages)" }),
+    validate("query", searchQuery),
+    async (c) => {
+      const { q, cursor, limit } = c.req.valid("query");
+      const page = await searchPatients(c.get("db"), c.get("session").org.id, q, decodeCursor(cursor), limit);
+      return c.json(
+        { patients: page.patients.map(toPatientView), nextCursor: encodeCursor(page.nextCursor) },
+        200,
+      );
+    },
+  )
+  .post(
+    "/",
+    describeRoute({ tags: ["patients"], summary: "Add a patient" }),
+    validate("json", patientInput),
+    async (c) => {
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const now = Date.now();
+      const [created] = await insertPatient(db, session.org.id, input, now);
+      if (!created) throw new Error("insert returned no row");
+      await auditInsert(
+        db,
+        {
+          orgId: session.org.id,
+          userId: session.user.id,
+          action: "patient.create",
+          targetType: "patient",
+          targetId: created.id,
+        },
+        now,
+      );
+      return c.json({ patient: toPatientView(created) }, 201);
+    },
+  )
+  .get(
+    "/:id",
+    describeRoute({ tags: ["patients"], summary: "One patient" }),
+    validate("param", idParam),
+    async (c) => {
+      const patient = await getPatient(c.get("db"), c.get("session").org.id, c.req.valid("param").id);
+      if (!patient) throw notFound("Patient");
+      return c.json({ patient: toPatientView(patient) }, 200);
+    },
+  )
+  .patch(
+    "/:id",
+    describeRoute({ tags: ["patients"], summary: "Edit a patient" }),
+    validate("param", idParam),
+    validate("json", patientInput.partial()),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const db = c.get("db");
+      const session = c.get("session");
+      const input = c.req.valid("json");
+      const [updated] = await updatePatientRow(db, session.org.id, id, input, Date.now());
+      if (!updated) throw notFound("Patient");
+      await auditInsert(db, {
+        orgId: session.org.id,
+        userId: session.user.id,
+        action: "patient.update",
+        targetType: "patient",
+        targetId: id,
+        detail: { fields: Object.keys(input) },
+      });
+      return c.json({ patient: toPatientView(updated) }, 200);
+    },
+  )
+  .post(
+    "/import",
+    describeRoute({
+      tags: ["patients"],
+      summary: `Import patients from CSV (header row; at most ${MAX_IMPORT_ROWS} rows). dryRun=true previews.`,
+      description:
+        "All or nothing: with any row error the import answers 422 with every error and writes nothing.",
+      requestBody: { content: { "text/csv": { schema: { type: "string" } } } },
+    }),
+    bodyLimit({
+      maxSize: MAX_CSV_BYTES,
+      onError: () => {
+        throw new AppError(413, "too_large", "The file is larger than 2 MB.");
+      },
+    }),
+    validate("query", importQuery),
+    async (c) => {
+      const type = c.req.header("content-type") ?? "";
+      if (!/^(text\/csv|application\/vnd\.ms-excel|text\/plain)\b/.test(type)) {
+        throw new AppError(415, "unsupported_media_type", "Send the file as text/csv.");
+      }
+      let parsed;
+      try {
+        parsed = parsePatientCsv(await c.req.text());
+      } catch (error) {
+        if (error instanceof TooManyRowsError) throw new AppError(413, "too_many_rows", error.message);
+        if (error instanceof NotCsvError) throw badRequest(error.message, "not_csv");
+        throw error;
+      }
+      const preview = parsed.patients.slice(0, 20).map((p) => ({ ...p, phoneDisplay: formatPhone(p.phone) }));
+      const report = {
+        rowCount: parsed.rowCount,
+        valid: parsed.patients.length,
+        errors: parsed.errors,
+        preview,
+      };
+      if (c.req.valid("query").dryRun === "true") return c.json({ ...report, imported: 0 }, 200);
+      if (parsed.errors.length > 0) {
+        return c.json(
+          {
+            error: {
+              code: "invalid_rows",
+              message: `${parsed.errors.length} problem(s) found; nothing was imported.`,
+            },
+            ...report,
+          },
+          422,
+        );
+      }
+      if (parsed.patients.length === 0) throw badRequest("The file has no patient rows.", "empty_import");
+      const db = c.get("db");
+      const session = c.get("session");
+      const now = Date.now();
+      const [first, ...rest] = insertPatientsChunks(db, session.org.id, parsed.patients, now);
+      if (!first) throw badRequest("The file has no patient rows.", "empty_import");
+      await db.batch([
+        first,
+        ...rest,
+        auditInsert(
+          db,
+          {
+            orgId: session.org.id,
+            userId: session.user.id,
+            action: "patient.import",
+            detail: { count: parsed.patients.length },
+          },
+          now,
+        ),
+      ]);
+      return c.json({ ...report, imported: parsed.patients.length }, 201);
+    },
+  );

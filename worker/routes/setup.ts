@@ -1,0 +1,67 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { auditInsert } from "../db/queries/audit";
+import { countOrganizations, insertOrganization } from "../db/queries/organizations";
+import { insertUser } from "../db/queries/users";
+import { conflict, forbidden } from "../lib/errors";
+import { timingSafeEqual, utf8 } from "../lib/crypto";
+import { hashPassword } from "../lib/passwords";
+import { emailSchema, passwordSchema, personName, timezoneSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+
+const setupSchema = z.strictObject({
+  practiceName: z.string().trim().min(1).max(100),
+  timezone: timezoneSchema,
+  adminName: personName,
+  adminEmail: emailSchema,
+  adminPassword: passwordSchema,
+});
+
+/**
+ * First run of a production deployment: creates the practice and its first admin. Guarded by the
+ * SETUP_TOKEN secret and refused once any practice exists, so it cannot be used to take over later.
+ */
+export const setupRoutes = new Hono<AppEnv>().post(
+  "/",
+  describeRoute({
+    tags: ["setup"],
+    summary: "Create the first practice and admin (Authorization: Bearer SETUP_TOKEN; once only)",
+  }),
+  validate("json", setupSchema),
+  async (c) => {
+    const expected = c.env.SETUP_TOKEN;
+    const given = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
+    if (!expected || !timingSafeEqual(utf8(given), utf8(expected))) {
+      throw forbidden("A valid setup token is required.", "bad_setup_token");
+    }
+    const db = c.get("db");
+    if ((await countOrganizations(db)) > 0) throw conflict("This deployment is already set up.");
+    const input = c.req.valid("json");
+    const now = Date.now();
+    const [org] = await insertOrganization(
+      db,
+      { name: input.practiceName, timezone: input.timezone, queueWindowDays: 10, idleTimeoutMinutes: 30 },
+      now,
+    );
+    if (!org) throw new Error("insert returned no row");
+    const [admin] = await insertUser(
+      db,
+      {
+        orgId: org.id,
+        email: input.adminEmail,
+        name: input.adminName,
+        role: "admin",
+        active: true,
+        smsReplyAlert: true,
+        smsReplySound: true,
+        passwordHash: await hashPassword(input.adminPassword),
+      },
+      now,
+    );
+    if (!admin) throw new Error("insert returned no row");
+    await auditInsert(db, { orgId: org.id, userId: admin.id, action: "setup.complete" }, now);
+    return c.json({ organizationId: org.id, adminId: admin.id }, 201);
+  },
+);

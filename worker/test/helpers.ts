@@ -1,0 +1,53 @@
+import { env, exports } from "cloudflare:workers";
+import { createDb } from "../db/client";
+import { seedDemo, DEMO } from "../db/seed-demo";
+
+export { DEMO };
+
+export const BASE = "https://textdesk.test";
+
+/** Seeds the demo practice into this test file's isolated D1. */
+export async function seed() {
+  await seedDemo(createDb(env.DB), env.CREDENTIALS_KEY);
+}
+
+type Init = {
+  method?: string;
+  json?: unknown;
+  body?: BodyInit;
+  headers?: Record<string, string>;
+  cookie?: string;
+};
+
+/** A request to the Worker as a same-origin browser would send it. */
+export async function call(path: string, init: Init = {}) {
+  const headers = new Headers(init.headers);
+  if (init.json !== undefined) headers.set("content-type", "application/json");
+  if (init.cookie) headers.set("cookie", init.cookie);
+  if (!headers.has("origin") && (init.method ?? "GET") !== "GET") headers.set("origin", BASE);
+  return exports.default.fetch(
+    new Request(`${BASE}${path}`, {
+      method: init.method ?? (init.json !== undefined || init.body !== undefined ? "POST" : "GET"),
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    }),
+  );
+}
+
+/** Signs in and returns the cookie header value to send on later requests. */
+export async function signIn(email: string, password: string) {
+  const res = await call("/api/auth/login", { json: { email, password } });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  const match = /td_session=([^;]+)/.exec(setCookie);
+  if (!match?.[1]) throw new Error("no session cookie");
+  return `td_session=${match[1]}`;
+}
+
+export const signInAdmin = () => signIn(DEMO.admin.email, DEMO.admin.password);
+export const signInStaff = () => signIn(DEMO.staff.email, DEMO.staff.password);
+
+export async function errorOf(res: Response) {
+  const body: { error?: { code: string; message: string } } = await res.json();
+  return body.error;
+}

@@ -1,0 +1,29 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+export default defineConfig(async () => ({
+  root,
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: path.join(root, "wrangler.toml") },
+      miniflare: {
+        bindings: {
+          TEST_MIGRATIONS: await readD1Migrations(path.join(root, "migrations")),
+          CREDENTIALS_KEY: "dGVzdC1vbmx5LWNyZWRlbnRpYWxzLWtleS0zMi1ieXQ=",
+          SETUP_TOKEN: "test-setup-token",
+          PUBLIC_BASE_URL: "https://textdesk.test",
+          SIMULATOR_ENABLED: "true",
+          DEMO_SEED: "false",
+        },
+      },
+    }),
+  ],
+  test: {
+    name: "worker",
+    include: ["worker/**/*.test.ts"],
+    setupFiles: ["worker/test/apply-migrations.ts"],
+  },
+}));
