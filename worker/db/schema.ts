@@ -25,6 +25,11 @@ export const MESSAGE_STATUSES = [
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/** Opening hours for each weekday as "HH:MM" in the number's timezone; a missing or null day is closed. */
+export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export type OfficeHours = Partial<Record<Weekday, { open: string; close: string } | null>>;
+
 const createdAt = () =>
   integer("created_at")
     .notNull()
@@ -77,6 +82,18 @@ export const clinicNumbers = sqliteTable(
     /** AES-GCM ciphertext of the carrier secrets (auth token, API key, public key), see lib/credentials.ts. */
     credentialsCiphertext: text("credentials_ciphertext"),
     timezone: text("timezone").notNull().default("America/Chicago"),
+    /**
+     * Whether the carrier itself answers STOP/START/HELP (Twilio's default STOP filtering does), so we never
+     * send a second confirmation. Null means the carrier's default: see carrierHandlesKeywords().
+     */
+    carrierHandlesOptOut: integer("carrier_handles_opt_out", { mode: "boolean" }),
+    /** Office hours per weekday in `timezone`; null turns after-hours alerts off. See domain/after-hours.ts. */
+    officeHours: text("office_hours", { mode: "json" }).$type<OfficeHours>(),
+    /** E.164 phones (the doctor's cell) told about texts that arrive outside office hours. */
+    alertPhones: text("alert_phones", { mode: "json" }).$type<string[]>().notNull().default([]),
+    /** At most one after-hours alert per number per this many minutes. */
+    afterHoursQuietMinutes: integer("after_hours_quiet_minutes").notNull().default(15),
+    lastAfterHoursAlertAt: integer("last_after_hours_alert_at"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clinic_numbers_e164_unique").on(t.e164), index("clinic_numbers_org_idx").on(t.orgId)],
@@ -241,9 +258,46 @@ export const optOuts = sqliteTable(
   (t) => [primaryKey({ columns: [t.numberId, t.phone] })],
 );
 
+/** Every opt-out and opt-in, kept forever as the compliance record (opt_outs holds only the current state). */
+export const optOutEvents = sqliteTable(
+  "opt_out_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    phone: text("phone").notNull(),
+    optedOut: integer("opted_out", { mode: "boolean" }).notNull(),
+    /** The normalised keyword or phrase ("STOP", "opt out"), or "carrier:21610" when the carrier told us. */
+    keyword: text("keyword").notNull(),
+    /** The inbound message that caused it, when there was one. */
+    messageId: integer("message_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("opt_out_events_number_phone_idx").on(t.numberId, t.phone, t.id)],
+);
+
+/**
+ * Carrier webhook event ids already processed. Telnyx documents that events may arrive duplicated,
+ * simultaneous and out of order (developers.telnyx.com/docs/messaging/messages/receiving-webhooks).
+ */
+export const carrierEvents = sqliteTable(
+  "carrier_events",
+  {
+    carrier: text("carrier", { enum: CARRIERS }).notNull(),
+    eventId: text("event_id").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.carrier, t.eventId] }), index("carrier_events_received_idx").on(t.receivedAt)],
+);
+
 export type Organization = typeof organizations.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type ClinicNumber = typeof clinicNumbers.$inferSelect;
 export type Patient = typeof patients.$inferSelect;
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+export type OptOutEvent = typeof optOutEvents.$inferSelect;
