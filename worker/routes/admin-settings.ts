@@ -8,19 +8,21 @@ import { notFound } from "../lib/errors";
 import { timezoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 
-const settingsPatch = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
-  timezone: timezoneSchema.optional(),
-  /** The queue shows this many days; older texts go to the archive (and stay in exports). */
-  queueWindowDays: z.number().int().min(1).max(90).optional(),
-  /** Automatic sign-out after this much inactivity. */
-  idleTimeoutMinutes: z
-    .number()
-    .int()
-    .min(5)
-    .max(12 * 60)
-    .optional(),
-});
+const settingsPatch = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    timezone: timezoneSchema.optional(),
+    /** The queue shows this many days; older texts go to the archive (and stay in exports). */
+    queueWindowDays: z.number().int().min(1).max(90).optional(),
+    /** Automatic sign-out after this much inactivity. */
+    idleTimeoutMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(12 * 60)
+      .optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, "name at least one setting to change");
 
 const auditQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),

@@ -32,16 +32,18 @@ const createUser = z.strictObject({
   numberIds: numberIds.default([]),
 });
 
-const updateUser = z.strictObject({
-  email: emailSchema.optional(),
-  name: personName.optional(),
-  role: roleSchema.optional(),
-  password: passwordSchema.optional(),
-  active: z.boolean().optional(),
-  smsReplyAlert: z.boolean().optional(),
-  smsReplySound: z.boolean().optional(),
-  numberIds: numberIds.optional(),
-});
+const updateUser = z
+  .strictObject({
+    email: emailSchema.optional(),
+    name: personName.optional(),
+    role: roleSchema.optional(),
+    password: passwordSchema.optional(),
+    active: z.boolean().optional(),
+    smsReplyAlert: z.boolean().optional(),
+    smsReplySound: z.boolean().optional(),
+    numberIds: numberIds.optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, "name at least one field to change");
 
 async function checkNumbers(db: Db, orgId: number, ids: number[]) {
   const known = new Set(await numberIdsInOrg(db, orgId, ids));
@@ -128,9 +130,6 @@ export const adminUserRoutes = new Hono<AppEnv>()
       const patch = password ? { ...fields, passwordHash: await hashPassword(password) } : fields;
       const signOut = password !== undefined || input.active === false;
       await db.batch([
-        updateUserRow(db, orgId, id, patch),
-        ...(grants ? replaceGrants(db, id, grants) : []),
-        ...(signOut ? [deleteUserSessions(db, id)] : []),
         auditInsert(db, {
           orgId,
           userId: session.user.id,
@@ -139,6 +138,10 @@ export const adminUserRoutes = new Hono<AppEnv>()
           targetId: id,
           detail: { fields: Object.keys(input) },
         }),
+        // Only the grants may be changing: an UPDATE with nothing to set is not valid SQL.
+        ...(Object.keys(patch).length > 0 ? [updateUserRow(db, orgId, id, patch)] : []),
+        ...(grants ? replaceGrants(db, id, grants) : []),
+        ...(signOut ? [deleteUserSessions(db, id)] : []),
       ]);
       return c.json({ user: await getUser(db, orgId, id) }, 200);
     },
