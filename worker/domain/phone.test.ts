@@ -2,7 +2,7 @@ import { describe, it } from "vitest";
 import { formatPhone, toE164 } from "./phone";
 
 describe("toE164", () => {
-  it.for([
+  it.for<[string, string]>([
     ["(555) 000-1111", "+15550001111"],
     ["555.000.1111", "+15550001111"],
     ["1 555 000 1111", "+15550001111"],
