@@ -420,3 +420,24 @@ export const historyExports = sqliteTable(
 export type ArchiveObject = typeof archiveObjects.$inferSelect;
 export type ArchiveSegment = typeof archiveSegments.$inferSelect;
 export type HistoryExport = typeof historyExports.$inferSelect;
+
+/**
+ * The live feed's log: one row per change a screen must see (message stored, status moved, read state,
+ * opt-out). Its id is the cursor clients resume from after a reconnect; rows older than the queue window
+ * are pruned with the messages.
+ */
+export const LIVE_EVENT_TYPES = ["message", "message_status", "read_state", "opt_out"] as const;
+export const liveEvents = sqliteTable(
+  "live_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    type: text("type", { enum: LIVE_EVENT_TYPES }).notNull(),
+    /** The event without its cursor, as JSON: what the socket sends. */
+    payload: text("payload").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("live_events_number_idx").on(t.numberId, t.id), index("live_events_created_idx").on(t.createdAt)],
+);
