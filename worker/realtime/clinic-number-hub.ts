@@ -2,20 +2,43 @@
  * @module ClinicNumberHub: one Durable Object per clinic number, holding the live sockets of the staff
  * viewing that number. D1 stays the source of truth; this object only fans events out, so losing it
  * (eviction, deploy) loses nothing: clients reconnect and fetch what they missed over REST.
+ *
+ * The Worker authenticates every upgrade (session cookie, number visible to the user) before it reaches
+ * this object, and passes the verified user id in a header; the object is not reachable from outside.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { CLOSE, PING, PONG, type LiveEvent, type ServerFrame } from "./protocol";
+
+/** Header the Worker sets after it has authenticated the upgrade. */
+export const USER_HEADER = "x-textdesk-user";
+
+/** Kept on each socket with serializeAttachment, so it survives hibernation (limit: 16 KiB). */
+type Attachment = { userId: number; connectedAt: number };
 
 export class ClinicNumberHub extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Answered by the runtime itself, so keep-alive pings never wake a hibernating object.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  /** Accepts an already-authenticated WebSocket upgrade with the Hibernation API. */
+  override fetch(request: Request): Response {
+    const userId = Number(request.headers.get(USER_HEADER));
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket" || !Number.isInteger(userId)) {
+      return new Response("Expected an authenticated WebSocket upgrade", { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    // acceptWebSocket (not server.accept()) lets the object hibernate while sockets stay open.
+    this.ctx.acceptWebSocket(server, [`user:${userId}`]);
+    server.serializeAttachment({ userId, connectedAt: Date.now() } satisfies Attachment);
+    return new Response(null, { status: 101, webSocket: client });
   }
 
   /** Sends one event to every open socket of this number. Returns how many sockets it reached. */
-  publish(event: unknown): number {
-    const frame = JSON.stringify(event);
+  publish(event: LiveEvent): number {
+    const frame = JSON.stringify({ v: 1, type: "event", event } satisfies ServerFrame);
     let sent = 0;
     for (const ws of this.ctx.getWebSockets()) {
       // getWebSockets() can still return sockets that are closing; sending to those throws.
@@ -24,9 +47,37 @@ export class ClinicNumberHub extends DurableObject<Env> {
         ws.send(frame);
         sent++;
       } catch {
-        // A socket that died between the check and the send: its close handler cleans up.
+        // The socket died between the check and the send; its close handler cleans up.
       }
     }
     return sent;
+  }
+
+  /** How many sockets are open, for tests and diagnostics. */
+  connectionCount(): number {
+    return this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN).length;
+  }
+
+  /** Clients only ever send "ping" (auto-answered); anything else is a protocol error. */
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
+    if (message === PING) return;
+    closeQuietly(ws, CLOSE.badFrame, "Unexpected frame");
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string) {
+    // Reciprocate the close handshake; codes 1005/1006/1015 are reserved and may not be sent.
+    closeQuietly(ws, code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
+  }
+
+  override webSocketError(ws: WebSocket) {
+    closeQuietly(ws, 1011, "Socket error");
+  }
+}
+
+function closeQuietly(ws: WebSocket, code: number, reason: string) {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Already closed: nothing to do.
   }
 }
