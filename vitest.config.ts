@@ -4,6 +4,6 @@ import { defineConfig } from "vitest/config";
 // and browser flows in Chromium against a running dev server.
 export default defineConfig({
   test: {
-    projects: ["worker/vitest.config.ts"],
+    projects: ["worker/vitest.config.ts", "web/vitest.config.ts", "e2e/vitest.config.ts"],
   },
 });

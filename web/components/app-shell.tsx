@@ -1,0 +1,76 @@
+import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
+import { createEffect, ErrorBoundary, onCleanup, onMount, Show } from "solid-js";
+import { messageOf } from "../lib/api";
+import { isAdmin, loadSession, session, signOut, watchIdle } from "../lib/session";
+
+/**
+ * The signed-in frame: the main toolbar and the page. Whenever the session ends (sign-out, idle timeout,
+ * any 401), the user lands on the sign-in page and comes back to the same page afterwards.
+ */
+export function AppShell(props: RouteSectionProps) {
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  onMount(() => {
+    if (session.status === "unknown") void loadSession();
+  });
+  onCleanup(watchIdle());
+
+  createEffect(() => {
+    if (session.status !== "signed-out") return;
+    const next = encodeURIComponent(location.pathname + location.search);
+    navigate(`/login?next=${next}`, { replace: true });
+  });
+
+  return (
+    <Show
+      when={session.status === "signed-in" ? session.me : undefined}
+      fallback={
+        <p class="loading" role="status">
+          Loading…
+        </p>
+      }
+    >
+      {(me) => (
+        <>
+          <header class="toolbar">
+            <div class="brand">
+              <span class="brand-mark" aria-hidden="true">
+                T
+              </span>
+              <span class="brand-name">Textdesk</span>
+              <span class="practice">{me().org?.name}</span>
+            </div>
+            <nav aria-label="Main" class="main-nav">
+              <A href="/queue">Text Messages</A>
+              <A href="/rolodex">Rolodex</A>
+              <Show when={isAdmin()}>
+                <A href="/settings">Settings</A>
+              </Show>
+            </nav>
+            <div class="who">
+              <span class="who-name">{me().user?.name}</span>
+              <button type="button" class="button quiet" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </div>
+          </header>
+          <main id="main" tabindex="-1" class="page">
+            <ErrorBoundary
+              fallback={(error: unknown, reset) => (
+                <div class="alert alert-error" role="alert">
+                  <p>{messageOf(error)}</p>
+                  <button type="button" class="button" onClick={reset}>
+                    Try again
+                  </button>
+                </div>
+              )}
+            >
+              {props.children}
+            </ErrorBoundary>
+          </main>
+        </>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Who is signed in. One store for the whole app: sign-in fills it, sign-out and any 401 empty it, and the
+ * authenticated shell sends the user to /login whenever it is empty.
+ */
+import { createStore, reconcile } from "solid-js/store";
+import { api, call, onActivity, onUnauthorized, type ApiError, type Ok } from "./api";
+
+export type Me = Ok<Awaited<ReturnType<typeof api.api.auth.me.$get>>>;
+
+export const IDLE_NOTICE = "You were signed out after a period of inactivity.";
+
+type SessionState = {
+  status: "unknown" | "signed-in" | "signed-out";
+  me: Me | null;
+  /** Shown on the sign-in page: why the user is there. */
+  notice: string | null;
+};
+
+const [session, setSession] = createStore<SessionState>({ status: "unknown", me: null, notice: null });
+export { session };
+
+let lastActivity = Date.now();
+onActivity(() => {
+  lastActivity = Date.now();
+});
+
+onUnauthorized((error: ApiError) => {
+  setSession({
+    status: "signed-out",
+    me: null,
+    notice: error.code === "session_expired" ? IDLE_NOTICE : session.notice,
+  });
+});
+
+export function isAdmin() {
+  return session.me?.user?.role === "admin";
+}
+
+/** Asks the server who we are; a 401 lands in the handler above. */
+export async function loadSession() {
+  try {
+    const me = await call(api.api.auth.me.$get());
+    setSession({ status: "signed-in", notice: null });
+    setSession("me", reconcile(me));
+  } catch {
+    if (session.status === "unknown") setSession("status", "signed-out");
+  }
+}
+
+/** Throws the API's error (wrong password, too many attempts) for the sign-in form to show. */
+export async function signIn(email: string, password: string) {
+  await call(api.api.auth.login.$post({ json: { email, password } }));
+  setSession("notice", null);
+  await loadSession();
+}
+
+export async function signOut() {
+  try {
+    await call(api.api.auth.logout.$post());
+  } catch {
+    // Already signed out on the server (expired, or a 401 handled above): the browser side still ends.
+  }
+  setSession({ status: "signed-out", me: null, notice: null });
+}
+
+/**
+ * The server enforces the idle timeout, but only learns of it on the next request: a screen left open
+ * would keep showing patient data. Once the practice's idle time has passed without a request, ask the
+ * server, whose 401 signs the browser out too.
+ */
+export function watchIdle(): () => void {
+  const timer = setInterval(() => {
+    const minutes = session.me?.org?.idleTimeoutMinutes;
+    if (session.status !== "signed-in" || !minutes) return;
+    if (Date.now() - lastActivity > minutes * 60_000 + 5_000) void loadSession();
+  }, 30_000);
+  return () => clearInterval(timer);
+}
+
+/** Tests start from a clean slate. */
+export function resetSession() {
+  setSession({ status: "unknown", me: null, notice: null });
+}
