@@ -16,6 +16,7 @@ import { authRoutes } from "./routes/auth";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminNumberRoutes, numberRoutes } from "./routes/admin-numbers";
 import { adminSettingsRoutes } from "./routes/admin-settings";
+import { liveRoutes } from "./routes/live";
 import { patientRoutes } from "./routes/patients";
 import { setupRoutes } from "./routes/setup";
 
@@ -24,7 +25,11 @@ let demoSeeded: Promise<unknown> | undefined;
 
 const app = new Hono<AppEnv>();
 
-app.use(secureHeaders({ referrerPolicy: "same-origin" }));
+const withSecureHeaders = secureHeaders({ referrerPolicy: "same-origin" });
+// A 101 response handed back by the Durable Object has immutable headers, and headers mean nothing to it.
+app.use((c, next) =>
+  c.req.header("upgrade")?.toLowerCase() === "websocket" ? next() : withSecureHeaders(c, next),
+);
 app.use(async (c, next) => {
   c.set("db", createDb(c.env.DB));
   if (c.env.DEMO_SEED === "true") {
@@ -39,6 +44,7 @@ app.use(async (c, next) => {
 app.use("/api/*", csrfProtection);
 app.use("/api/numbers/*", requireSession);
 app.use("/api/patients/*", requireSession);
+app.use("/api/live/*", requireSession);
 app.use("/api/admin/*", requireSession, requireAdmin);
 
 const routes = app
@@ -47,6 +53,7 @@ const routes = app
   .route("/api/auth", authRoutes)
   .route("/api/numbers", numberRoutes)
   .route("/api/patients", patientRoutes)
+  .route("/api/live", liveRoutes)
   .route("/api/admin/users", adminUserRoutes)
   .route("/api/admin/numbers", adminNumberRoutes)
   .route("/api/admin", adminSettingsRoutes);

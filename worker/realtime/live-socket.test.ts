@@ -1,0 +1,116 @@
+import { env } from "cloudflare:workers";
+import { evictDurableObject } from "cloudflare:test";
+import { beforeAll, describe, it } from "vitest";
+import { createDb } from "../db/client";
+import { call, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { seedOtherPractice } from "../test/other-practice";
+import { connect, openLive } from "../test/sockets";
+import { hubFor, publishLive } from "./publish";
+
+let main: number;
+let westside: number;
+let other: Awaited<ReturnType<typeof seedOtherPractice>>;
+
+beforeAll(async () => {
+  await seed();
+  other = await seedOtherPractice();
+  const admin = await signInAdmin();
+  const { numbers } = await (
+    await call("/api/numbers", { cookie: admin })
+  ).json<{ numbers: { id: number; label: string }[] }>();
+  main = numbers.find((n) => n.label === "Main office")?.id ?? 0;
+  westside = numbers.find((n) => n.label === "Westside")?.id ?? 0;
+});
+
+const readState = (numberId: number, conversationId: number, unread: boolean) =>
+  publishLive(env, createDb(env.DB), { type: "read_state", numberId, conversationId, unread });
+
+describe("upgrade authentication", () => {
+  it("refuses without a session (401), for another practice's number (404) and for a number not granted (403)", async ({
+    expect,
+  }) => {
+    expect((await openLive(main)).status).toBe(401);
+    const admin = await signInAdmin();
+    expect((await openLive(other.number.id, admin)).status).toBe(404);
+    const staff = await signInStaff();
+    const users = await (
+      await call("/api/admin/users", { cookie: admin })
+    ).json<{ users: { id: number; email: string }[] }>();
+    const staffId = users.users.find((u) => u.email === "staff@example.com")?.id;
+    await call(`/api/admin/users/${staffId}`, {
+      method: "PATCH",
+      cookie: admin,
+      json: { numberIds: [main] },
+    });
+    const refused = await openLive(westside, staff);
+    expect(refused.status).toBe(403);
+    expect(refused.webSocket).toBeNull();
+    const accepted = await openLive(main, staff);
+    expect(accepted.status).toBe(101);
+    accepted.webSocket?.accept();
+    accepted.webSocket?.close(1000, "done");
+  });
+
+  it("answers a plain GET on the socket route with 426", async ({ expect }) => {
+    const admin = await signInAdmin();
+    expect((await call(`/api/live/numbers/${main}/socket`, { cookie: admin })).status).toBe(426);
+  });
+});
+
+describe("fan-out", () => {
+  it("reaches every socket of the number, and only that number's", async ({ expect }) => {
+    const a = await connect(main, await signInAdmin());
+    const b = await connect(main, await signInStaff());
+    const elsewhere = await connect(westside, await signInAdmin());
+    const sent = await readState(main, 1, true);
+    const [fromA] = await a.waitFor(1);
+    const [fromB] = await b.waitFor(1);
+    expect(fromA).toEqual(sent);
+    expect(fromB).toEqual(sent);
+    expect(sent.cursor).toBeGreaterThan(0);
+    // The westside socket is still open and reachable, yet got nothing from main's event.
+    const west = await readState(westside, 2, false);
+    expect(await elsewhere.waitFor(1)).toEqual([west]);
+  });
+
+  it("delivers events in cursor order", async ({ expect }) => {
+    const socket = await connect(main, await signInAdmin());
+    const published = [];
+    for (let i = 0; i < 10; i++) published.push(await readState(main, i + 1, i % 2 === 0));
+    const received = await socket.waitFor(10);
+    expect(received.map((e) => e.cursor)).toEqual(published.map((e) => e.cursor));
+    expect([...received.map((e) => e.cursor)].sort((x, y) => x - y)).toEqual(received.map((e) => e.cursor));
+  });
+});
+
+describe("eviction", () => {
+  it("keeps hibernated sockets: an event after eviction still arrives", async ({ expect }) => {
+    const socket = await connect(main, await signInAdmin());
+    await evictDurableObject(hubFor(env, main), { webSockets: "hibernate" });
+    const sent = await readState(main, 5, true);
+    expect(await socket.waitFor(1)).toEqual([sent]);
+  });
+
+  it("lets a client whose socket was closed catch up from its cursor over REST", async ({ expect }) => {
+    const admin = await signInAdmin();
+    const socket = await connect(main, admin);
+    const seen = await readState(main, 7, true);
+    await socket.waitFor(1);
+    await evictDurableObject(hubFor(env, main), { webSockets: "close" });
+    const missed = [await readState(main, 7, false), await readState(main, 8, true)];
+    const res = await call(`/api/live/events?after=${seen.cursor}&numberId=${main}`, { cookie: admin });
+    expect(res.status).toBe(200);
+    const body = await res.json<{ events: unknown[]; resync: boolean }>();
+    expect(body).toEqual({ events: missed, resync: false });
+    const again = await connect(main, admin);
+    const next = await readState(main, 9, true);
+    expect(await again.waitFor(1)).toEqual([next]);
+  });
+
+  it("refuses catch-up for a number the user may not see", async ({ expect }) => {
+    const admin = await signInAdmin();
+    expect(
+      (await call(`/api/live/events?after=0&numberId=${other.number.id}`, { cookie: admin })).status,
+    ).toBe(404);
+  });
+});

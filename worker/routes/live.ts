@@ -1,0 +1,67 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { liveEventsAfter } from "../db/queries/live-events";
+import { findVisibleNumber, getOrgNumber, listVisibleNumbers } from "../db/queries/numbers";
+import { AppError, forbidden, notFound } from "../lib/errors";
+import { idParam } from "../lib/schemas";
+import { validate } from "../lib/validate";
+import { viewerOf } from "../middleware/session";
+import { USER_HEADER } from "../realtime/clinic-number-hub";
+import { hubFor } from "../realtime/publish";
+
+/** A client further behind than this reloads its lists instead of replaying events one by one. */
+const CATCH_UP_LIMIT = 500;
+
+const eventsQuery = z.strictObject({
+  after: z.coerce.number().int().min(0),
+  numberId: z.coerce.number().int().positive().optional(),
+});
+
+/** Live queue: the authenticated WebSocket upgrade, and the REST catch-up a reconnecting screen uses. */
+export const liveRoutes = new Hono<AppEnv>()
+  .get(
+    "/numbers/:id/socket",
+    describeRoute({
+      tags: ["live"],
+      summary: "WebSocket of a clinic number's live events (upgrade; the session must see the number)",
+    }),
+    validate("param", idParam),
+    async (c) => {
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+        throw new AppError(426, "upgrade_required", "Connect with a WebSocket.");
+      }
+      const session = c.get("session");
+      const { id } = c.req.valid("param");
+      const number = await findVisibleNumber(c.get("db"), viewerOf(session), id);
+      if (!number) {
+        // Another practice's number does not exist for this caller; a colleague's number is forbidden.
+        if (await getOrgNumber(c.get("db"), session.org.id, id))
+          throw forbidden("That clinic number is not yours to see.");
+        throw notFound("Clinic number");
+      }
+      // The object trusts this header because only the Worker can reach it, after the checks above.
+      const headers = new Headers(c.req.raw.headers);
+      headers.set(USER_HEADER, String(session.user.id));
+      return hubFor(c.env, number.id).fetch(new Request(c.req.raw, { headers }));
+    },
+  )
+  .get(
+    "/events",
+    describeRoute({
+      tags: ["live"],
+      summary: "Events after a cursor for the numbers the user may see (oldest first)",
+      description: `At most ${CATCH_UP_LIMIT}; when more were missed, \`resync\` is true and the client reloads its lists.`,
+    }),
+    validate("query", eventsQuery),
+    async (c) => {
+      const { after, numberId } = c.req.valid("query");
+      const visible = (await listVisibleNumbers(c.get("db"), viewerOf(c.get("session")))).map((n) => n.id);
+      if (numberId !== undefined && !visible.includes(numberId)) throw notFound("Clinic number");
+      const ids = numberId === undefined ? visible : [numberId];
+      const events = await liveEventsAfter(c.get("db"), ids, after, CATCH_UP_LIMIT + 1);
+      const resync = events.length > CATCH_UP_LIMIT;
+      return c.json({ events: events.slice(0, CATCH_UP_LIMIT), resync }, 200);
+    },
+  );
