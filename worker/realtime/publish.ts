@@ -2,11 +2,17 @@
  * @module The one way a change reaches live screens: record the event in D1 (which gives it its cursor),
  * then ask the clinic number's Durable Object to fan it out. Call it from `waitUntil` on hot paths such as
  * webhooks, so the carrier's answer never waits on the fan-out.
+ *
+ * From the message pipeline:
+ *   publishLive(env, db, { type: "message", numberId, conversationId, message: liveMessage(row, authorName) })
+ *   publishLive(env, db, { type: "message_status", numberId, conversationId, messageId, status, errorCode, errorReason })
+ *   publishLive(env, db, { type: "opt_out", numberId, phone, optedOut, changedAt })
  */
 import type { Db } from "../db/client";
 import { liveEventInsert, type NewLiveEvent } from "../db/queries/live-events";
 import type { Env } from "../env";
-import type { LiveEvent } from "./protocol";
+import type { Message } from "../db/schema";
+import type { LiveEvent, LiveMessage } from "./protocol";
 
 export type { NewLiveEvent };
 
@@ -37,4 +43,24 @@ export async function publishLive(
     );
   }
   return live;
+}
+
+/** The socket's (and the thread API's) view of a stored message. */
+export function liveMessage(m: Message, authorName: string | null = null): LiveMessage {
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    kind: m.kind,
+    body: m.body,
+    status: m.status,
+    errorCode: m.errorCode,
+    errorReason: m.errorReason,
+    segments: m.segments,
+    encoding: m.encoding,
+    authorUserId: m.authorUserId,
+    authorName,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+  };
 }
