@@ -16,9 +16,12 @@ import { authRoutes } from "./routes/auth";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminNumberRoutes, numberRoutes } from "./routes/admin-numbers";
 import { adminSettingsRoutes } from "./routes/admin-settings";
+import { adminNumberSettingsRoutes } from "./routes/admin-number-settings";
 import { liveRoutes } from "./routes/live";
 import { patientRoutes } from "./routes/patients";
 import { setupRoutes } from "./routes/setup";
+import { simulatorRoutes } from "./routes/simulator";
+import { webhookRoutes } from "./routes/webhooks";
 
 /** Seeding runs once per isolate in local development; the promise makes concurrent first requests wait. */
 let demoSeeded: Promise<unknown> | undefined;
@@ -49,6 +52,8 @@ app.use("/api/admin/*", requireSession, requireAdmin);
 
 const routes = app
   .get("/healthz", (c) => c.json({ ok: true }, 200))
+  .route("/webhooks", webhookRoutes)
+  .route("/api/simulator", simulatorRoutes)
   .route("/api/setup", setupRoutes)
   .route("/api/auth", authRoutes)
   .route("/api/numbers", numberRoutes)
@@ -56,6 +61,7 @@ const routes = app
   .route("/api/live", liveRoutes)
   .route("/api/admin/users", adminUserRoutes)
   .route("/api/admin/numbers", adminNumberRoutes)
+  .route("/api/admin/numbers", adminNumberSettingsRoutes)
   .route("/api/admin", adminSettingsRoutes);
 
 app.get(

@@ -11,6 +11,10 @@ export interface Env {
   /** The public origin carriers call, e.g. https://texts.example-clinic.com. Twilio signs this exact URL. */
   PUBLIC_BASE_URL: string;
   SIMULATOR_ENABLED: string;
+  /** Twilio's REST origin, https://api.twilio.com; tests and benchmarks point it at a fake carrier. */
+  TWILIO_API_BASE: string;
+  /** Telnyx's REST origin, https://api.telnyx.com; tests and benchmarks point it at a fake carrier. */
+  TELNYX_API_BASE: string;
   /** "true" only in local development: seeds the demo practice on first request. */
   DEMO_SEED: string;
   /** Base64 of 32 random bytes: the AES-GCM key for carrier credentials at rest. */

@@ -16,6 +16,9 @@ export default defineConfig(async () => ({
           SETUP_TOKEN: "test-setup-token",
           PUBLIC_BASE_URL: "https://textdesk.test",
           SIMULATOR_ENABLED: "true",
+          // Never the real carriers from tests: send tests stub fetch and assert on these origins.
+          TWILIO_API_BASE: "https://twilio.fake",
+          TELNYX_API_BASE: "https://telnyx.fake",
           DEMO_SEED: "false",
         },
       },

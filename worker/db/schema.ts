@@ -12,6 +12,7 @@ export const CARRIERS = ["twilio", "telnyx", "simulator"] as const;
 export type Carrier = (typeof CARRIERS)[number];
 
 export const MESSAGE_DIRECTIONS = ["in", "out"] as const;
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
 export const MESSAGE_KINDS = ["reply", "direct", "reminder", "campaign", "auto_reply", "alert"] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 export const MESSAGE_STATUSES = [
@@ -291,7 +292,10 @@ export const carrierEvents = sqliteTable(
     eventId: text("event_id").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.carrier, t.eventId] }), index("carrier_events_received_idx").on(t.receivedAt)],
+  (t) => [
+    primaryKey({ columns: [t.carrier, t.eventId] }),
+    index("carrier_events_received_idx").on(t.receivedAt),
+  ],
 );
 
 export type Organization = typeof organizations.$inferSelect;
@@ -439,5 +443,8 @@ export const liveEvents = sqliteTable(
     payload: text("payload").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("live_events_number_idx").on(t.numberId, t.id), index("live_events_created_idx").on(t.createdAt)],
+  (t) => [
+    index("live_events_number_idx").on(t.numberId, t.id),
+    index("live_events_created_idx").on(t.createdAt),
+  ],
 );

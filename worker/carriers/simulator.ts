@@ -1,0 +1,62 @@
+import { z } from "zod";
+import { toE164 } from "../domain/phone";
+import { badRequest } from "../lib/errors";
+import type { CarrierAdapter } from "./carrier";
+
+const payload = z.strictObject({
+  from: z.string().max(40),
+  to: z.string().max(40),
+  // Twilio's own limit for one (reassembled) message body.
+  body: z.string().min(1).max(1600),
+});
+
+/**
+ * The embedded carrier for local development: the simulator page plays the patient's phone. It has no
+ * signature; the route that feeds it exists only where SIMULATOR_ENABLED=true. Its sends touch no network:
+ * the text is simply delivered, and the simulator page reads it back from D1.
+ */
+export const simulatorAdapter: CarrierAdapter<z.output<typeof payload>> = {
+  name: "simulator",
+
+  locate(raw) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.rawBody);
+    } catch {
+      throw badRequest("The body is not valid JSON.", "malformed_body");
+    }
+    const parsed = payload.safeParse(json);
+    if (!parsed.success) throw badRequest("Send { from, to, body }.", "malformed_body");
+    const numberE164 = toE164(parsed.data.to);
+    if (!numberE164) throw badRequest("to is not a phone number.", "malformed_body");
+    return { payload: parsed.data, numberE164 };
+  },
+
+  verify() {
+    return Promise.resolve(true);
+  },
+
+  parse(_raw, located) {
+    const from = toE164(located.payload.from);
+    if (!from) throw badRequest("from is not a phone number.", "malformed_body");
+    return {
+      type: "inbound",
+      eventId: null,
+      text: {
+        carrierMessageId: `SIM${crypto.randomUUID().replaceAll("-", "")}`,
+        from,
+        to: located.numberE164,
+        body: located.payload.body,
+        carrierAutoReplied: false,
+      },
+    };
+  },
+
+  send() {
+    return Promise.resolve({
+      ok: true,
+      carrierMessageId: `SIM${crypto.randomUUID().replaceAll("-", "")}`,
+      status: "delivered",
+    });
+  },
+};

@@ -1,0 +1,137 @@
+import type { Env } from "../env";
+import type { Db } from "../db/client";
+import { claimAlertSlot } from "../db/queries/carrier-state";
+import { auditInsert } from "../db/queries/audit";
+import { optOutEventForMessage } from "../db/queries/opt-outs";
+import { getOrganization } from "../db/queries/organizations";
+import type { ClinicNumber, Message } from "../db/schema";
+import { alertText, shouldAlert } from "../domain/after-hours";
+import {
+  carrierAnswered,
+  carrierHandlesKeywords,
+  helpReply,
+  OPT_OUT_CONFIRMATION,
+  optInConfirmation,
+  type KeywordMatch,
+} from "../domain/keywords";
+import { formatPhone } from "../domain/phone";
+import { AppError } from "../lib/errors";
+import { publishMessage, publishOptOut } from "./live";
+import { sendText, type SendOptions } from "./send-text";
+
+export type AfterInbound = {
+  db: Db;
+  env: Env;
+  number: ClinicNumber;
+  message: Message;
+  keyword: KeywordMatch | null;
+  carrierAutoReplied: boolean;
+  now: number;
+  sendOptions?: SendOptions;
+};
+
+/**
+ * Everything a stored inbound text sets off, run in `waitUntil` after the carrier has its answer: the live
+ * event, the keyword confirmation (at most one: none when the carrier sent its own), and the after-hours
+ * alert. Never throws; a failure is logged by kind only, since bodies and phones must not reach logs.
+ */
+export async function afterInbound(input: AfterInbound): Promise<void> {
+  const { db, env, message } = input;
+  await publishMessage(env, db, message);
+  try {
+    if (input.keyword) await answerKeyword(input, input.keyword);
+    else await maybeAlert(input);
+  } catch (error) {
+    console.error(
+      "after-inbound step failed:",
+      error instanceof Error ? `${error.name} ${error.message}` : "unknown",
+    );
+  }
+}
+
+async function answerKeyword(input: AfterInbound, keyword: KeywordMatch) {
+  const { db, env, number, message } = input;
+  const phone = await phoneOf(input);
+  if (keyword.action !== "help") {
+    const change = await optOutEventForMessage(db, message.id);
+    // START from a phone that was not opted out changes nothing and deserves no "re-subscribed" reply.
+    if (!change) return;
+    await publishOptOut(env, db, {
+      numberId: number.id,
+      phone,
+      optedOut: change.optedOut,
+      changedAt: change.createdAt,
+    });
+  }
+  const handles = carrierHandlesKeywords(number.carrier, number.carrierHandlesOptOut);
+  if (carrierAnswered(number.carrier, keyword, handles, input.carrierAutoReplied)) return;
+  const org = await getOrganization(db, number.orgId);
+  const practice = org?.name ?? number.label;
+  const body =
+    keyword.action === "opt_out"
+      ? OPT_OUT_CONFIRMATION
+      : keyword.action === "opt_in"
+        ? optInConfirmation(practice)
+        : helpReply(practice, formatPhone(number.e164));
+  await sendText(
+    {
+      db,
+      env,
+      numberId: number.id,
+      phone,
+      body,
+      kind: "auto_reply",
+      authorUserId: null,
+      // One confirmation per inbound message, even if this step ever runs twice.
+      idempotencyKey: `auto:${message.id}`,
+    },
+    { ...input.sendOptions, optOutConfirmation: keyword.action === "opt_out" },
+  );
+}
+
+/** The after-hours alert: at most one per number per quiet period, never to an opted-out phone. */
+async function maybeAlert(input: AfterInbound) {
+  const { db, env, number, now } = input;
+  if (!shouldAlert(number, now)) return;
+  const phone = await phoneOf(input);
+  const targets = number.alertPhones.filter((p) => p !== phone);
+  if (targets.length === 0) return;
+  if (!(await claimAlertSlot(db, number.id, now, number.afterHoursQuietMinutes))) return;
+  const org = await getOrganization(db, number.orgId);
+  const body = alertText(org?.name ?? number.label);
+  for (const target of targets) {
+    try {
+      await sendText(
+        {
+          db,
+          env,
+          numberId: number.id,
+          phone: target,
+          body,
+          kind: "alert",
+          authorUserId: null,
+          idempotencyKey: `alert:${input.message.id}:${target}`,
+        },
+        input.sendOptions,
+      );
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "opted_out")) throw error;
+      await auditInsert(db, {
+        orgId: number.orgId,
+        userId: null,
+        action: "alert.skipped_opted_out",
+        targetType: "clinic_number",
+        targetId: number.id,
+      });
+    }
+  }
+}
+
+async function phoneOf(input: AfterInbound): Promise<string> {
+  const conversation = await input.db.query.conversations.findFirst({
+    where: (c, { eq }) => eq(c.id, input.message.conversationId),
+    columns: { phone: true },
+  });
+  if (!conversation) throw new Error("inbound message without a conversation");
+  return conversation.phone;
+}

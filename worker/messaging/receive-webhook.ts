@@ -1,0 +1,128 @@
+import type { Env } from "../env";
+import type { Db } from "../db/client";
+import { findNumberByE164 } from "../db/queries/numbers";
+import { storeInbound } from "../db/queries/inbound";
+import { adoptCarrierId, advanceStatus } from "../db/queries/messages";
+import { eventSeen, markEventSeen } from "../db/queries/carrier-state";
+import type { ClinicNumber } from "../db/schema";
+import type { CarrierAdapter, InboundText, RawWebhook, StatusReport } from "../carriers/carrier";
+import { describeCarrierError } from "../domain/carrier-errors";
+import { detectKeyword } from "../domain/keywords";
+import { measureText } from "../domain/segments";
+import { isTerminal } from "../domain/status";
+import { AppError, forbidden, notFound } from "../lib/errors";
+import { credentialsOf } from "./credentials";
+import { afterInbound } from "./after-inbound";
+import { publishStatus } from "./live";
+
+/** Bodies over this are refused with 413 before parsing: a real SMS webhook is a few kilobytes. */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export type WebhookOutcome = "stored" | "duplicate" | "status" | "ignored";
+
+export type ReceiveInput<P> = {
+  db: Db;
+  env: Env;
+  adapter: CarrierAdapter<P>;
+  raw: RawWebhook;
+  now: number;
+  /** `ctx.waitUntil`: keyword replies, alerts and live events run after the answer, never before it. */
+  waitUntil: (promise: Promise<unknown>) => void;
+};
+
+/**
+ * The inbound pipeline every carrier and the simulator share: locate the clinic number (400 unreadable,
+ * 404 unknown), verify the signature with that number's credentials (403), validate (400 / 403 wrong
+ * account), then store idempotently and answer. Nothing is written before verification passes, so no bad
+ * request leaves a row. Slow follow-ups go to `waitUntil`: Telnyx wants an answer within 2 s, Twilio 15 s.
+ */
+export async function receiveWebhook<P>(input: ReceiveInput<P>): Promise<WebhookOutcome> {
+  const { db, env, adapter, raw, now } = input;
+  if (new TextEncoder().encode(raw.rawBody).byteLength > MAX_WEBHOOK_BYTES) {
+    throw new AppError(413, "payload_too_large", "The webhook body is over 64 KiB.");
+  }
+  const located = adapter.locate(raw);
+  const number = await findNumberByE164(db, located.numberE164);
+  if (!number || number.carrier !== adapter.name) throw notFound("Clinic number");
+  let credentials: unknown;
+  try {
+    credentials = await credentialsOf(env, number);
+  } catch {
+    throw forbidden("The clinic number's carrier credentials cannot be read.", "invalid_signature");
+  }
+  if (!(await adapter.verify(raw, located, credentials, now))) {
+    throw forbidden("The webhook signature is missing or invalid.", "invalid_signature");
+  }
+  const event = adapter.parse(raw, located, number);
+  if (event.type === "ignored") return "ignored";
+  if (event.type === "status") return applyStatus(input, number, event.report, event.eventId);
+  return storeText(input, number, event.text, event.eventId);
+}
+
+async function storeText<P>(
+  input: ReceiveInput<P>,
+  number: ClinicNumber,
+  text: InboundText,
+  eventId: string | null,
+): Promise<WebhookOutcome> {
+  const { db, env, now } = input;
+  const keyword = detectKeyword(text.body);
+  const message = await storeInbound(db, {
+    number,
+    carrier: input.adapter.name,
+    carrierMessageId: text.carrierMessageId,
+    phone: text.from,
+    body: text.body,
+    ...measureText(text.body),
+    eventId,
+    keyword,
+    now,
+  });
+  if (!message) return "duplicate";
+  input.waitUntil(
+    afterInbound({ db, env, number, message, keyword, carrierAutoReplied: text.carrierAutoReplied, now }),
+  );
+  return "stored";
+}
+
+/** Moves a sent text's status forward. A report for a text we never sent is answered 200 and ignored. */
+async function applyStatus<P>(
+  input: ReceiveInput<P>,
+  number: ClinicNumber,
+  report: StatusReport,
+  eventId: string | null,
+): Promise<WebhookOutcome> {
+  const { db, env, now } = input;
+  const carrier = input.adapter.name;
+  if (eventId && (await eventSeen(db, carrier, eventId))) return "duplicate";
+  if (report.ourMessageId !== null) {
+    await adoptCarrierId(
+      db,
+      { numberId: number.id, carrier, id: report.ourMessageId },
+      report.carrierMessageId,
+    );
+  }
+  const failed = isTerminal(report.status) && report.status !== "delivered";
+  const updated = await advanceStatus(
+    db,
+    {
+      numberId: number.id,
+      carrier,
+      carrierMessageId: report.carrierMessageId,
+      status: report.status,
+      errorCode: failed ? report.errorCode : null,
+      errorReason: failed ? describeCarrierError(report.errorCode).reason : null,
+    },
+    now,
+  );
+  if (!updated) {
+    // Carrier ids only: never phones or bodies in logs.
+    console.log(
+      `${carrier} status ignored: no matching message or already past it (${report.carrierMessageId})`,
+    );
+    return "ignored";
+  }
+  if (eventId) await markEventSeen(db, carrier, eventId, now);
+  input.waitUntil(publishStatus(env, db, updated));
+  return "status";
+}

@@ -1,0 +1,139 @@
+import type { Env } from "../env";
+import type { Db } from "../db/client";
+import { findNumberById } from "../db/queries/carrier-state";
+import { insertOutbound, recordSendResult } from "../db/queries/messages";
+import { getOptOut, recordCarrierOptOut } from "../db/queries/opt-outs";
+import type { ClinicNumber, Message, MessageKind } from "../db/schema";
+import { senderFor } from "../carriers";
+import type { SendOutcome } from "../carriers/carrier";
+import { measureText } from "../domain/segments";
+import { AppError, badRequest, conflict, notFound } from "../lib/errors";
+import { apiBaseOf, credentialsOf } from "./credentials";
+import { publishMessage, publishOptOut, publishStatus } from "./live";
+
+export type SendTextInput = {
+  db: Db;
+  env: Env;
+  numberId: number;
+  phone: string;
+  body: string;
+  kind: MessageKind;
+  authorUserId: number | null;
+  idempotencyKey: string | null;
+};
+
+export type SendOptions = {
+  /** Only the STOP confirmation itself may go to a phone that just opted out (FCC 64.1200(a)(12)). */
+  optOutConfirmation?: boolean;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
+};
+
+/** 429 and 5xx are retried this many times in all, with exponential backoff, so a send never hangs long. */
+export const MAX_ATTEMPTS = 3;
+const BASE_DELAY_MS = 400;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The 409 every outbound path gives for an opted-out phone, naming the date and how to undo it. */
+export function optedOutError(number: ClinicNumber, changedAt: number): AppError {
+  const date = new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: number.timezone }).format(
+    changedAt,
+  );
+  return conflict(
+    `This phone opted out of texts from ${number.label} on ${date}. It can text START to this number to opt back in.`,
+    "opted_out",
+  );
+}
+
+/**
+ * The one send path: replies, direct texts, reminders, campaigns, auto-replies and alerts all come here.
+ * Refuses an opted-out phone before anything is stored or any carrier is called; stores the text as queued;
+ * calls the carrier (retrying only when the carrier certainly did not take it); records the outcome.
+ */
+export async function sendText(input: SendTextInput, options: SendOptions = {}): Promise<Message> {
+  const { db, env } = input;
+  const now = options.now ?? Date.now;
+  const body = input.body;
+  if (body.trim().length === 0) throw badRequest("The text is empty.");
+  if (body.length > 1600) throw badRequest("The text is too long (1,600 characters at most).");
+  const number = await findNumberById(db, input.numberId);
+  if (!number) throw notFound("Clinic number");
+  if (!options.optOutConfirmation) {
+    const optOut = await getOptOut(db, number.id, input.phone);
+    if (optOut?.optedOut) throw optedOutError(number, optOut.changedAt);
+  }
+  const { message, created } = await insertOutbound(db, {
+    number,
+    phone: input.phone,
+    body,
+    kind: input.kind,
+    ...measureText(body),
+    authorUserId: input.authorUserId,
+    idempotencyKey: input.idempotencyKey,
+    now: now(),
+  });
+  if (!created) return message;
+  await publishMessage(env, db, message);
+
+  const outcome = await sendWithRetry(
+    number,
+    { from: number.e164, to: input.phone, body, messageId: message.id },
+    env,
+    options,
+  );
+  const updated = await recordSendResult(
+    db,
+    message.id,
+    outcome.ok
+      ? {
+          status: outcome.status,
+          carrierMessageId: outcome.carrierMessageId,
+          errorCode: null,
+          errorReason: null,
+        }
+      : {
+          status: outcome.status,
+          carrierMessageId: null,
+          errorCode: outcome.code,
+          errorReason: outcome.reason,
+        },
+    now(),
+  );
+  if (!outcome.ok && outcome.optedOut) {
+    const at = now();
+    await recordCarrierOptOut(
+      db,
+      { orgId: number.orgId, numberId: number.id, phone: input.phone, code: outcome.code },
+      at,
+    );
+    await publishOptOut(env, db, { numberId: number.id, phone: input.phone, optedOut: true, changedAt: at });
+  }
+  const final = updated ?? message;
+  if (updated) await publishStatus(env, db, updated);
+  return final;
+}
+
+async function sendWithRetry(
+  number: ClinicNumber,
+  request: { from: string; to: string; body: string; messageId: number },
+  env: Env,
+  options: SendOptions,
+): Promise<SendOutcome> {
+  const sender = senderFor(number.carrier);
+  const context = {
+    number,
+    credentials: await credentialsOf(env, number),
+    apiBase: apiBaseOf(env, number),
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
+  };
+  const sleep = options.sleep ?? defaultSleep;
+  let outcome = await sender.send(request, context);
+  for (let attempt = 1; attempt < MAX_ATTEMPTS && !outcome.ok && outcome.retryable; attempt++) {
+    await sleep(outcome.retryAfterMs ?? BASE_DELAY_MS * 2 ** (attempt - 1));
+    outcome = await sender.send(request, context);
+  }
+  return outcome;
+}

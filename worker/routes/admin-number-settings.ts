@@ -1,0 +1,98 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { auditInsert } from "../db/queries/audit";
+import { getOrgNumber, toNumberView, updateNumberRow } from "../db/queries/numbers";
+import { WEEKDAYS } from "../db/schema";
+import { TIME_OF_DAY } from "../domain/after-hours";
+import { badRequest, notFound } from "../lib/errors";
+import { idParam, phoneSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+
+const time = z.string().regex(TIME_OF_DAY, 'must be "HH:MM" (24-hour)');
+const day = z
+  .strictObject({ open: time, close: time })
+  .refine((d) => d.open < d.close, "open must be before close")
+  .nullable();
+
+const afterHours = z.strictObject({
+  /** Null turns after-hours alerts off. A day left out is closed all day. */
+  officeHours: z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, day.optional()]))).nullable(),
+  alertPhones: z.array(phoneSchema).max(5),
+  quietMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+});
+
+const keywordSettings = z.strictObject({
+  /** Null: the carrier's default (Twilio answers STOP/START/HELP itself unless its filtering is off). */
+  carrierHandlesOptOut: z.boolean().nullable(),
+});
+
+/** Per-number after-hours alerts and keyword handling. Admin only (mounted under /api/admin). */
+export const adminNumberSettingsRoutes = new Hono<AppEnv>()
+  .put(
+    "/:id/after-hours",
+    describeRoute({ tags: ["admin"], summary: "Set a number's office hours, alert phones and quiet period" }),
+    validate("param", idParam),
+    validate("json", afterHours),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      if (!(await getOrgNumber(db, session.org.id, id))) throw notFound("Clinic number");
+      if (input.officeHours && input.alertPhones.length === 0) {
+        throw badRequest("alertPhones: add at least one phone to alert, or set officeHours to null");
+      }
+      const [updated] = await updateNumberRow(db, session.org.id, id, {
+        officeHours: input.officeHours,
+        alertPhones: [...new Set(input.alertPhones)],
+        afterHoursQuietMinutes: input.quietMinutes,
+      });
+      if (!updated) throw notFound("Clinic number");
+      await auditInsert(db, {
+        orgId: session.org.id,
+        userId: session.user.id,
+        action: "number.after_hours",
+        targetType: "clinic_number",
+        targetId: id,
+        // Counts, never the phones themselves.
+        detail: { enabled: input.officeHours !== null, alertPhones: input.alertPhones.length },
+      });
+      return c.json({ number: toNumberView(updated) }, 200);
+    },
+  )
+  .put(
+    "/:id/keywords",
+    describeRoute({
+      tags: ["admin"],
+      summary:
+        "Say whether the number's carrier answers STOP/START/HELP itself (then we never send a second reply)",
+    }),
+    validate("param", idParam),
+    validate("json", keywordSettings),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const [updated] = await updateNumberRow(db, session.org.id, id, {
+        carrierHandlesOptOut: input.carrierHandlesOptOut,
+      });
+      if (!updated) throw notFound("Clinic number");
+      await auditInsert(db, {
+        orgId: session.org.id,
+        userId: session.user.id,
+        action: "number.keywords",
+        targetType: "clinic_number",
+        targetId: id,
+        detail: { carrierHandlesOptOut: input.carrierHandlesOptOut },
+      });
+      return c.json({ number: toNumberView(updated) }, 200);
+    },
+  );
