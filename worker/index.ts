@@ -1,8 +1,26 @@
 import app from "./app";
+import { createDb } from "./db/client";
 import type { Env } from "./env";
+import { pruneAndArchive } from "./jobs/prune-and-archive";
 
 export { ClinicNumberHub } from "./realtime/clinic-number-hub";
 
+/**
+ * Wall time the prune job may spend starting new work. Cron Triggers on an hourly (or longer) schedule get
+ * up to 15 minutes (developers.cloudflare.com/workers/platform/limits/#duration); stopping at 10 leaves room
+ * to finish the object in hand, and the next hourly run carries on.
+ */
+const PRUNE_BUDGET_MS = 10 * 60_000;
+
 export default {
   fetch: app.fetch,
+  /** The hourly cron ("17 * * * *" in wrangler.toml): archive-then-prune and export expiry. */
+  async scheduled(controller, env) {
+    await pruneAndArchive({
+      db: createDb(env.DB),
+      bucket: env.HISTORY,
+      now: controller.scheduledTime,
+      budgetMs: PRUNE_BUDGET_MS,
+    });
+  },
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,114 @@
+/**
+ * Seeds conversations and messages straight into D1 with chosen timestamps, so archive and export tests can
+ * make history that is months old without waiting for it. One JSON parameter per statement keeps thousands
+ * of rows per insert under D1's bound-parameter limit.
+ */
+import { sql } from "drizzle-orm";
+import { env } from "cloudflare:workers";
+import { createDb, type Db } from "../db/client";
+import { DEMO } from "../db/seed-demo";
+import type { MessageKind } from "../db/schema";
+
+export const DAY_MS = 86_400_000;
+
+export function testDb(): Db {
+  return createDb(env.DB);
+}
+
+export type DemoIds = {
+  orgId: number;
+  mainNumberId: number;
+  westsideNumberId: number;
+  adminId: number;
+  staffId: number;
+};
+
+/** The ids of the demo practice that `seed()` created. */
+export async function demoIds(db = testDb()): Promise<DemoIds> {
+  const org = await db.query.organizations.findFirst({ where: (o, { eq }) => eq(o.name, DEMO.practice) });
+  const numbers = await db.query.clinicNumbers.findMany();
+  const people = await db.query.users.findMany();
+  const main = numbers.find((n) => n.e164 === DEMO.mainNumber);
+  const westside = numbers.find((n) => n.e164 === DEMO.westsideNumber);
+  const admin = people.find((u) => u.email === DEMO.admin.email);
+  const staff = people.find((u) => u.email === DEMO.staff.email);
+  if (!org || !main || !westside || !admin || !staff) throw new Error("run seed() first");
+  return {
+    orgId: org.id,
+    mainNumberId: main.id,
+    westsideNumberId: westside.id,
+    adminId: admin.id,
+    staffId: staff.id,
+  };
+}
+
+export async function seedConversation(
+  db: Db,
+  orgId: number,
+  numberId: number,
+  phone: string,
+  lastMessageAt: number,
+) {
+  const row = await db.run(
+    sql`insert into conversations (org_id, number_id, phone, last_message_at, created_at)
+        values (${orgId}, ${numberId}, ${phone}, ${lastMessageAt}, ${lastMessageAt})
+        on conflict (number_id, phone) do update set last_message_at = max(last_message_at, excluded.last_message_at)
+        returning id`,
+  );
+  const id = (row.results[0] as { id?: unknown } | undefined)?.id;
+  if (typeof id !== "number") throw new Error("no conversation id");
+  return id;
+}
+
+export type FixtureMessage = {
+  body: string;
+  createdAt: number;
+  direction?: "in" | "out";
+  kind?: MessageKind;
+  authorUserId?: number | null;
+};
+
+/** Inserts messages into one conversation, in the order given (ids grow with the array). */
+export async function seedMessages(
+  db: Db,
+  conv: { orgId: number; numberId: number; conversationId: number },
+  rows: readonly FixtureMessage[],
+) {
+  const CHUNK = 2000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const json = JSON.stringify(
+      rows.slice(i, i + CHUNK).map((r) => ({
+        d: r.direction ?? "in",
+        k: r.kind ?? "reply",
+        b: r.body,
+        s: r.direction === "out" ? "delivered" : "received",
+        a: r.authorUserId ?? null,
+        t: r.createdAt,
+      })),
+    );
+    await db.run(sql`
+      insert into messages (org_id, number_id, conversation_id, direction, kind, body, status, carrier,
+        segments, encoding, author_user_id, created_at)
+      select ${conv.orgId}, ${conv.numberId}, ${conv.conversationId}, j.value ->> 'd', j.value ->> 'k',
+        j.value ->> 'b', j.value ->> 's', 'simulator', 1, 'GSM-7', j.value ->> 'a', j.value ->> 't'
+      from json_each(${json}) as j order by j.key`);
+  }
+}
+
+/** `count` messages, one every `stepMs` from `startAt`, alternating in and out. */
+export function series(count: number, startAt: number, stepMs: number, label = "msg"): FixtureMessage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    body: `${label} ${i}`,
+    createdAt: startAt + i * stepMs,
+    direction: i % 2 === 0 ? "in" : "out",
+  }));
+}
+
+export async function messageIds(db: Db, conversationId: number): Promise<number[]> {
+  const rows = await db.query.messages.findMany({
+    where: (m, { eq }) => eq(m.conversationId, conversationId),
+    orderBy: (m, { asc }) => asc(m.id),
+    columns: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
