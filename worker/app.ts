@@ -18,6 +18,7 @@ import { adminNumberRoutes, numberRoutes } from "./routes/admin-numbers";
 import { adminSettingsRoutes } from "./routes/admin-settings";
 import { adminNumberSettingsRoutes } from "./routes/admin-number-settings";
 import { liveRoutes } from "./routes/live";
+import { conversationRoutes, queueRoutes } from "./routes/queue";
 import { patientRoutes } from "./routes/patients";
 import { setupRoutes } from "./routes/setup";
 import { simulatorRoutes } from "./routes/simulator";
@@ -48,6 +49,8 @@ app.use("/api/*", csrfProtection);
 app.use("/api/numbers/*", requireSession);
 app.use("/api/patients/*", requireSession);
 app.use("/api/live/*", requireSession);
+app.use("/api/queue/*", requireSession);
+app.use("/api/conversations/*", requireSession);
 app.use("/api/admin/*", requireSession, requireAdmin);
 
 const routes = app
@@ -59,6 +62,8 @@ const routes = app
   .route("/api/numbers", numberRoutes)
   .route("/api/patients", patientRoutes)
   .route("/api/live", liveRoutes)
+  .route("/api/queue", queueRoutes)
+  .route("/api/conversations", conversationRoutes)
   .route("/api/admin/users", adminUserRoutes)
   .route("/api/admin/numbers", adminNumberRoutes)
   .route("/api/admin/numbers", adminNumberSettingsRoutes)

@@ -1,0 +1,162 @@
+import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../client";
+import { conversations, messages, optOuts, patients, users, type Conversation } from "../schema";
+
+/** Keyset cursor for the queue order: newest activity first. */
+export type QueueCursor = { lastMessageAt: number; id: number };
+
+export type QueueFilter = {
+  numberId: number;
+  orgId: number;
+  since: number;
+  unreadOnly: boolean;
+  query: string;
+  cursor: QueueCursor | undefined;
+  limit: number;
+};
+
+/** At most this many matching patients widen a name search; enough for any real front-desk query. */
+const NAME_MATCH_LIMIT = 80;
+
+/**
+ * Phones matching a search: digits match anywhere in the conversation's phone; words match the start of a
+ * patient's first or last name (through the Rolodex's name indexes), which yields that patient's phones.
+ */
+async function searchCondition(db: Db, orgId: number, query: string): Promise<SQL | undefined> {
+  const words = query.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return undefined;
+  const digits = query.replace(/\D/g, "");
+  if (/^[\d\s()+\-.]+$/.test(query.trim()) && digits.length > 0) {
+    return sql`${conversations.phone} LIKE ${`%${digits}%`}`;
+  }
+  const nameConditions = words.map((w) => {
+    const prefix = `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return sql`(${patients.firstName} LIKE ${prefix} ESCAPE '\\' OR ${patients.lastName} LIKE ${prefix} ESCAPE '\\')`;
+  });
+  const matches = await db
+    .selectDistinct({ phone: patients.phone })
+    .from(patients)
+    .where(and(eq(patients.orgId, orgId), ...nameConditions))
+    .limit(NAME_MATCH_LIMIT);
+  if (matches.length === 0) return sql`0`;
+  return inArray(
+    conversations.phone,
+    matches.map((m) => m.phone),
+  );
+}
+
+/** One page of a clinic number's queue: conversations with activity inside the window. */
+export async function listQueue(db: Db, f: QueueFilter) {
+  const conditions: (SQL | undefined)[] = [
+    eq(conversations.numberId, f.numberId),
+    gte(conversations.lastMessageAt, f.since),
+    f.unreadOnly ? eq(conversations.unread, true) : undefined,
+    await searchCondition(db, f.orgId, f.query),
+    f.cursor
+      ? or(
+          lt(conversations.lastMessageAt, f.cursor.lastMessageAt),
+          and(eq(conversations.lastMessageAt, f.cursor.lastMessageAt), lt(conversations.id, f.cursor.id)),
+        )
+      : undefined,
+  ];
+  const rows = await db
+    .select()
+    .from(conversations)
+    .where(and(...conditions))
+    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  const nextCursor =
+    rows.length > f.limit && last ? { lastMessageAt: last.lastMessageAt, id: last.id } : null;
+  return { conversations: await withPeople(db, f.orgId, page), nextCursor };
+}
+
+/** Adds who is texting (every patient on that phone: a family may share one) and the opt-out state. */
+export async function withPeople(db: Db, orgId: number, rows: Conversation[]) {
+  if (rows.length === 0) return [];
+  const phones = [...new Set(rows.map((r) => r.phone))];
+  const numberIds = [...new Set(rows.map((r) => r.numberId))];
+  const [people, optedOut] = await Promise.all([
+    db
+      .select({
+        id: patients.id,
+        firstName: patients.firstName,
+        lastName: patients.lastName,
+        phone: patients.phone,
+      })
+      .from(patients)
+      .where(and(eq(patients.orgId, orgId), inArray(patients.phone, phones))),
+    db
+      .select()
+      .from(optOuts)
+      .where(
+        and(inArray(optOuts.numberId, numberIds), inArray(optOuts.phone, phones), eq(optOuts.optedOut, true)),
+      ),
+  ]);
+  return rows.map((r) => {
+    const optOut = optedOut.find((o) => o.numberId === r.numberId && o.phone === r.phone);
+    return {
+      ...r,
+      patients: people
+        .filter((p) => p.phone === r.phone)
+        .map(({ id, firstName, lastName }) => ({ id, firstName, lastName })),
+      optedOutAt: optOut ? optOut.changedAt : null,
+    };
+  });
+}
+
+export async function getConversation(db: Db, orgId: number, id: number) {
+  return db.query.conversations.findFirst({
+    where: and(eq(conversations.id, id), eq(conversations.orgId, orgId)),
+  });
+}
+
+export async function findConversationByPhone(db: Db, numberId: number, phone: string) {
+  return db.query.conversations.findFirst({
+    where: and(eq(conversations.numberId, numberId), eq(conversations.phone, phone)),
+  });
+}
+
+/** A thread page, newest first by id (the caller reverses it for display); keyset on id. */
+export async function listThread(db: Db, conversationId: number, before: number | undefined, limit: number) {
+  const rows = await db
+    .select({ message: messages, authorName: users.name })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorUserId))
+    .where(
+      before === undefined
+        ? eq(messages.conversationId, conversationId)
+        : and(eq(messages.conversationId, conversationId), lt(messages.id, before)),
+    )
+    .orderBy(desc(messages.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return { messages: page, hasMore: rows.length > limit };
+}
+
+/** Returns true when the flag actually changed, so only real changes are announced live. */
+export async function setUnread(db: Db, conversationId: number, unread: boolean) {
+  const result = await db
+    .update(conversations)
+    .set({ unread })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.unread, !unread)))
+    .returning({ id: conversations.id });
+  return result.length > 0;
+}
+
+/** Unread conversations inside the window, per clinic number: the drop-down's counts and the red icon. */
+export async function unreadCounts(db: Db, numberIds: number[], since: number) {
+  if (numberIds.length === 0) return [];
+  return db
+    .select({ numberId: conversations.numberId, unread: sql<number>`count(*)` })
+    .from(conversations)
+    .where(
+      and(
+        inArray(conversations.numberId, numberIds),
+        eq(conversations.unread, true),
+        gte(conversations.lastMessageAt, since),
+      ),
+    )
+    .groupBy(conversations.numberId);
+}

@@ -1,0 +1,201 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import type { Db } from "../db/client";
+import { findVisibleNumber, listVisibleNumbers, type Viewer } from "../db/queries/numbers";
+import {
+  findConversationByPhone,
+  getConversation,
+  listQueue,
+  listThread,
+  setUnread,
+  unreadCounts,
+  withPeople,
+  type QueueCursor,
+} from "../db/queries/queue";
+import type { Conversation } from "../db/schema";
+import { formatPhone } from "../domain/phone";
+import { badRequest, notFound } from "../lib/errors";
+import { idParam, phoneSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+import { viewerOf, type Session } from "../middleware/session";
+import { liveMessage, publishLive } from "../realtime/publish";
+
+const DAY_MS = 86_400_000;
+
+const listQuery = z.strictObject({
+  q: z.string().max(100).default(""),
+  unread: z.enum(["true", "false"]).default("false"),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+const threadQuery = z.strictObject({
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+const numberParam = z.strictObject({ numberId: z.coerce.number().int().positive() });
+const phoneQuery = z.strictObject({ phone: phoneSchema });
+
+function windowStart(session: Session, now = Date.now()) {
+  return now - session.org.queueWindowDays * DAY_MS;
+}
+
+function decodeCursor(raw: string | undefined): QueueCursor | undefined {
+  if (!raw) return undefined;
+  const match = /^(\d+)\.(\d+)$/.exec(raw);
+  if (!match) throw badRequest("cursor: is not a cursor this API returned");
+  return { lastMessageAt: Number(match[1]), id: Number(match[2]) };
+}
+
+type WithPeople = Awaited<ReturnType<typeof withPeople>>[number];
+function toRow(c: WithPeople) {
+  return { ...c, phoneDisplay: formatPhone(c.phone) };
+}
+
+/** A conversation the caller may see (their practice, a number visible to them), else 404. */
+async function visibleConversation(db: Db, viewer: Viewer, id: number): Promise<Conversation> {
+  const conversation = await getConversation(db, viewer.orgId, id);
+  if (!conversation || !(await findVisibleNumber(db, viewer, conversation.numberId))) {
+    throw notFound("Conversation");
+  }
+  return conversation;
+}
+
+/** The queue: per-number lists within the practice's window, unread counts. */
+export const queueRoutes = new Hono<AppEnv>()
+  .get(
+    "/summary",
+    describeRoute({
+      tags: ["queue"],
+      summary: "Unread conversations per visible clinic number, within the window",
+    }),
+    async (c) => {
+      const session = c.get("session");
+      const numbers = await listVisibleNumbers(c.get("db"), viewerOf(session));
+      const counts = await unreadCounts(
+        c.get("db"),
+        numbers.map((n) => n.id),
+        windowStart(session),
+      );
+      return c.json(
+        {
+          windowDays: session.org.queueWindowDays,
+          numbers: numbers.map((n) => ({
+            numberId: n.id,
+            unread: counts.find((x) => x.numberId === n.id)?.unread ?? 0,
+          })),
+        },
+        200,
+      );
+    },
+  )
+  .get(
+    "/numbers/:numberId/conversations",
+    describeRoute({
+      tags: ["queue"],
+      summary:
+        "A clinic number's conversations in the window, newest first (search by name or phone, unread only)",
+    }),
+    validate("param", numberParam),
+    validate("query", listQuery),
+    async (c) => {
+      const session = c.get("session");
+      const db = c.get("db");
+      const number = await findVisibleNumber(db, viewerOf(session), c.req.valid("param").numberId);
+      if (!number) throw notFound("Clinic number");
+      const q = c.req.valid("query");
+      const page = await listQueue(db, {
+        numberId: number.id,
+        orgId: session.org.id,
+        since: windowStart(session),
+        unreadOnly: q.unread === "true",
+        query: q.q,
+        cursor: decodeCursor(q.cursor),
+        limit: q.limit,
+      });
+      const next = page.nextCursor ? `${page.nextCursor.lastMessageAt}.${page.nextCursor.id}` : null;
+      return c.json({ conversations: page.conversations.map(toRow), nextCursor: next }, 200);
+    },
+  )
+  .get(
+    "/numbers/:numberId/conversations/by-phone",
+    describeRoute({
+      tags: ["queue"],
+      summary: "The conversation with a phone on a number, if any (Rolodex start)",
+    }),
+    validate("param", numberParam),
+    validate("query", phoneQuery),
+    async (c) => {
+      const session = c.get("session");
+      const db = c.get("db");
+      const number = await findVisibleNumber(db, viewerOf(session), c.req.valid("param").numberId);
+      if (!number) throw notFound("Clinic number");
+      const found = await findConversationByPhone(db, number.id, c.req.valid("query").phone);
+      const [row] = found ? await withPeople(db, session.org.id, [found]) : [];
+      return c.json({ conversation: row ? toRow(row) : null }, 200);
+    },
+  );
+
+/** One conversation: its thread and the shared read state. */
+export const conversationRoutes = new Hono<AppEnv>()
+  .get(
+    "/:id",
+    describeRoute({ tags: ["queue"], summary: "A conversation with who is texting and the opt-out state" }),
+    validate("param", idParam),
+    async (c) => {
+      const session = c.get("session");
+      const db = c.get("db");
+      const conversation = await visibleConversation(db, viewerOf(session), c.req.valid("param").id);
+      const [row] = await withPeople(db, session.org.id, [conversation]);
+      if (!row) throw notFound("Conversation");
+      return c.json({ conversation: toRow(row) }, 200);
+    },
+  )
+  .get(
+    "/:id/messages",
+    describeRoute({ tags: ["queue"], summary: "The thread, newest first, keyset by message id" }),
+    validate("param", idParam),
+    validate("query", threadQuery),
+    async (c) => {
+      const db = c.get("db");
+      const conversation = await visibleConversation(db, viewerOf(c.get("session")), c.req.valid("param").id);
+      const { before, limit } = c.req.valid("query");
+      const page = await listThread(db, conversation.id, before, limit);
+      return c.json(
+        { messages: page.messages.map((r) => liveMessage(r.message, r.authorName)), hasMore: page.hasMore },
+        200,
+      );
+    },
+  )
+  .post(
+    "/:id/read",
+    describeRoute({ tags: ["queue"], summary: "Mark read for everyone (opening a conversation does this)" }),
+    validate("param", idParam),
+    async (c) =>
+      markRead(c.get("db"), c.env, c.get("session"), c.req.valid("param").id, false).then((r) =>
+        c.json(r, 200),
+      ),
+  )
+  .post(
+    "/:id/unread",
+    describeRoute({ tags: ["queue"], summary: "Mark unread for everyone" }),
+    validate("param", idParam),
+    async (c) =>
+      markRead(c.get("db"), c.env, c.get("session"), c.req.valid("param").id, true).then((r) =>
+        c.json(r, 200),
+      ),
+  );
+
+async function markRead(db: Db, env: AppEnv["Bindings"], session: Session, id: number, unread: boolean) {
+  const conversation = await visibleConversation(db, viewerOf(session), id);
+  if (await setUnread(db, conversation.id, unread)) {
+    await publishLive(env, db, {
+      type: "read_state",
+      numberId: conversation.numberId,
+      conversationId: id,
+      unread,
+    });
+  }
+  return { id, unread };
+}
