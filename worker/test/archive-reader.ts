@@ -85,3 +85,11 @@ export function faultyD1(real: D1Database, pattern: RegExp): D1Database {
     },
   });
 }
+
+/** Whether an error, or any error in its `cause` chain (drizzle wraps driver errors), is an injected fault. */
+export function isInjectedFault(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof InjectedFault) return true;
+  }
+  return false;
+}

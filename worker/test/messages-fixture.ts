@@ -112,3 +112,20 @@ export async function messageIds(db: Db, conversationId: number): Promise<number
   });
   return rows.map((r) => r.id);
 }
+
+/** A conversation with `old` messages 40 days back (outside the 10-day demo window) and `recent` from yesterday. */
+export async function seedHistory(
+  db: Db,
+  at: { orgId: number; numberId: number },
+  phone: string,
+  counts: { old: number; recent: number; now: number },
+) {
+  const { now } = counts;
+  const conversationId = await seedConversation(db, at.orgId, at.numberId, phone, now - DAY_MS);
+  const conv = { ...at, conversationId };
+  await seedMessages(db, conv, series(counts.old, now - 40 * DAY_MS, 3_600_000, "old"));
+  const oldIds = await messageIds(db, conversationId);
+  await seedMessages(db, conv, series(counts.recent, now - DAY_MS, 60_000, "recent"));
+  const recentIds = (await messageIds(db, conversationId)).filter((id) => !oldIds.includes(id));
+  return { conversationId, oldIds, recentIds };
+}
