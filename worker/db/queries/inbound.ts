@@ -1,6 +1,16 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
-import { conversations, messages, type Carrier, type ClinicNumber, type Message } from "../schema";
+import {
+  auditLog,
+  carrierEvents,
+  conversations,
+  messages,
+  optOutEvents,
+  optOuts,
+  type Carrier,
+  type ClinicNumber,
+  type Message,
+} from "../schema";
 import type { KeywordMatch } from "../../domain/keywords";
 
 export type InboundRow = {
@@ -34,9 +44,10 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<Message | n
   const [first, ...rest] = [
     ...(row.eventId
       ? [
-          db.run(
-            sql`insert into carrier_events (carrier, event_id, received_at) values (${row.carrier}, ${row.eventId}, ${now}) on conflict do nothing`,
-          ),
+          db
+            .insert(carrierEvents)
+            .values({ carrier: row.carrier, eventId: row.eventId, receivedAt: now })
+            .onConflictDoNothing(),
         ]
       : []),
     db
@@ -92,13 +103,28 @@ function optOutStatements(db: Db, row: InboundRow, nonce: string, inserted: SQL)
       : sql`${inserted} and exists (select 1 from opt_outs where number_id = ${number.id} and phone = ${phone} and opted_out = 1)`;
   const messageId = sql`(select id from messages where number_id = ${number.id} and idempotency_key = ${nonce})`;
   const action = k.action === "opt_out" ? "opt_out.inbound" : "opt_in.inbound";
+  // insert ... select ... where: drizzle lists every column in table order, so the selects do too.
   return [
-    db.run(sql`insert into opt_out_events (org_id, number_id, phone, opted_out, keyword, message_id, created_at)
-      select ${number.orgId}, ${number.id}, ${phone}, ${optedOut}, ${k.keyword}, ${messageId}, ${now} where ${applies}`),
-    db.run(sql`insert into audit_log (org_id, user_id, action, target_type, target_id, detail, created_at)
-      select ${number.orgId}, null, ${action}, 'clinic_number', ${String(number.id)}, ${JSON.stringify({ keyword: k.keyword })}, ${now} where ${applies}`),
-    db.run(sql`insert into opt_outs (number_id, phone, opted_out, keyword, changed_at)
-      select ${number.id}, ${phone}, ${optedOut}, ${k.keyword}, ${now} where ${applies}
-      on conflict (number_id, phone) do update set opted_out = excluded.opted_out, keyword = excluded.keyword, changed_at = excluded.changed_at`),
+    db
+      .insert(optOutEvents)
+      .select(
+        sql`select null, ${number.orgId}, ${number.id}, ${phone}, ${optedOut}, ${k.keyword}, ${messageId}, ${now} where ${applies}`,
+      ),
+    db
+      .insert(auditLog)
+      .select(
+        sql`select null, ${number.orgId}, null, ${action}, 'clinic_number', ${String(number.id)}, ${JSON.stringify({ keyword: k.keyword })}, ${now} where ${applies}`,
+      ),
+    db
+      .insert(optOuts)
+      .select(sql`select ${number.id}, ${phone}, ${optedOut}, ${k.keyword}, ${now} where ${applies}`)
+      .onConflictDoUpdate({
+        target: [optOuts.numberId, optOuts.phone],
+        set: {
+          optedOut: sql`excluded.opted_out`,
+          keyword: sql`excluded.keyword`,
+          changedAt: sql`excluded.changed_at`,
+        },
+      }),
   ];
 }
