@@ -19,6 +19,7 @@ import { adminSettingsRoutes } from "./routes/admin-settings";
 import { adminNumberSettingsRoutes } from "./routes/admin-number-settings";
 import { liveRoutes } from "./routes/live";
 import { conversationRoutes, queueRoutes } from "./routes/queue";
+import { messageRoutes } from "./routes/messages";
 import { patientRoutes } from "./routes/patients";
 import { setupRoutes } from "./routes/setup";
 import { simulatorRoutes } from "./routes/simulator";
@@ -51,6 +52,7 @@ app.use("/api/patients/*", requireSession);
 app.use("/api/live/*", requireSession);
 app.use("/api/queue/*", requireSession);
 app.use("/api/conversations/*", requireSession);
+app.use("/api/messages", requireSession);
 app.use("/api/admin/*", requireSession, requireAdmin);
 
 const routes = app
@@ -64,6 +66,7 @@ const routes = app
   .route("/api/live", liveRoutes)
   .route("/api/queue", queueRoutes)
   .route("/api/conversations", conversationRoutes)
+  .route("/api", messageRoutes)
   .route("/api/admin/users", adminUserRoutes)
   .route("/api/admin/numbers", adminNumberRoutes)
   .route("/api/admin/numbers", adminNumberSettingsRoutes)

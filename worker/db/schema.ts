@@ -131,7 +131,7 @@ export const patients = sqliteTable(
     /** The practice-management system's id, for API sync. */
     externalId: text("external_id"),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: integer("updated_at").notNull().default(0),
   },
   (t) => [
     index("patients_org_phone_idx").on(t.orgId, t.phone),
@@ -234,7 +234,7 @@ export const messages = sqliteTable(
     /** Client-supplied key so a double click or a retried request never sends twice. */
     idempotencyKey: text("idempotency_key"),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: integer("updated_at").notNull().default(0),
   },
   (t) => [
     uniqueIndex("messages_carrier_id_unique").on(t.carrier, t.carrierMessageId),

@@ -160,3 +160,9 @@ export async function unreadCounts(db: Db, numberIds: number[], since: number) {
     )
     .groupBy(conversations.numberId);
 }
+
+export async function getMessageInConversation(db: Db, conversationId: number, id: number) {
+  return db.query.messages.findFirst({
+    where: and(eq(messages.id, id), eq(messages.conversationId, conversationId)),
+  });
+}

@@ -1,0 +1,184 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, it } from "vitest";
+import { call, errorOf, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { addConversation } from "../test/queue-fixture";
+
+type Msg = {
+  id: number;
+  body: string;
+  status: string;
+  direction: string;
+  authorName: string | null;
+  kind: string;
+};
+let admin: string;
+let main: number;
+let westside: number;
+let orgId: number;
+
+beforeAll(async () => {
+  await seed();
+  admin = await signInAdmin();
+  const me = await (
+    await call("/api/auth/me", { cookie: admin })
+  ).json<{
+    org: { id: number };
+    numbers: { id: number; label: string }[];
+  }>();
+  orgId = me.org.id;
+  main = me.numbers.find((n) => n.label === "Main office")?.id ?? 0;
+  westside = me.numbers.find((n) => n.label === "Westside")?.id ?? 0;
+});
+
+const count = async (sql: string) => (await env.DB.prepare(sql).first<{ n: number }>())?.n ?? 0;
+
+describe("replying", () => {
+  it("sends through the number's carrier, signs the text with the staff name and announces it live", async ({
+    expect,
+  }) => {
+    const conversation = await addConversation({
+      orgId,
+      numberId: main,
+      phone: "+15550001111",
+      at: Date.now(),
+    });
+    const events = await count("SELECT count(*) AS n FROM live_events WHERE type = 'message'");
+    const res = await call(`/api/conversations/${conversation.id}/messages`, {
+      cookie: admin,
+      json: { body: "See you at 3 😀", idempotencyKey: "key-reply-0001" },
+    });
+    expect(res.status).toBe(201);
+    const { message } = await res.json<{ message: Msg }>();
+    expect(message).toMatchObject({
+      body: "See you at 3 😀",
+      direction: "out",
+      kind: "reply",
+      authorName: "Avery Admin",
+    });
+    expect(["sent", "delivered"]).toContain(message.status);
+    expect(await count("SELECT count(*) AS n FROM live_events WHERE type = 'message'")).toBeGreaterThan(
+      events,
+    );
+  });
+
+  it("sends once however often the same request arrives", async ({ expect }) => {
+    const conversation = await addConversation({
+      orgId,
+      numberId: main,
+      phone: "+15550104000",
+      at: Date.now(),
+    });
+    const send = () =>
+      call(`/api/conversations/${conversation.id}/messages`, {
+        cookie: admin,
+        json: { body: "Only once", idempotencyKey: "key-double-click" },
+      });
+    const [a, b] = await Promise.all([send(), send()]);
+    const ids = await Promise.all([a, b].map(async (r) => (await r.json<{ message: Msg }>()).message.id));
+    expect(ids[0]).toBe(ids[1]);
+    expect(await count(`SELECT count(*) AS n FROM messages WHERE body = 'Only once'`)).toBe(1);
+  });
+
+  it("refuses an opted-out phone with 409, keeps the user signed in and stores nothing", async ({
+    expect,
+  }) => {
+    const conversation = await addConversation({
+      orgId,
+      numberId: main,
+      phone: "+15550105000",
+      at: Date.now(),
+    });
+    await env.DB.prepare(
+      "INSERT INTO opt_outs (number_id, phone, opted_out, keyword, changed_at) VALUES (?, ?, 1, 'STOP', ?)",
+    )
+      .bind(main, "+15550105000", Date.now())
+      .run();
+    const res = await call(`/api/conversations/${conversation.id}/messages`, {
+      cookie: admin,
+      json: { body: "Are you there?", idempotencyKey: "key-opted-out" },
+    });
+    expect(res.status).toBe(409);
+    expect((await errorOf(res))?.code).toBe("opted_out");
+    expect(await count(`SELECT count(*) AS n FROM messages WHERE body = 'Are you there?'`)).toBe(0);
+    expect((await call("/api/auth/me", { cookie: admin })).status).toBe(200);
+  });
+
+  it("refuses an empty text and a missing idempotency key with 400", async ({ expect }) => {
+    const conversation = await addConversation({
+      orgId,
+      numberId: main,
+      phone: "+15550106000",
+      at: Date.now(),
+    });
+    for (const json of [{ body: "", idempotencyKey: "key-empty-000" }, { body: "hi" }]) {
+      const res = await call(`/api/conversations/${conversation.id}/messages`, { cookie: admin, json });
+      expect(res.status).toBe(400);
+    }
+  });
+});
+
+describe("texting from the Rolodex", () => {
+  it("starts a conversation with a patient's phone", async ({ expect }) => {
+    const res = await call("/api/messages", {
+      cookie: admin,
+      json: {
+        numberId: main,
+        phone: "(555) 010-7000",
+        body: "Your results are in",
+        idempotencyKey: "key-direct-1",
+      },
+    });
+    expect(res.status).toBe(201);
+    expect((await res.json<{ message: Msg }>()).message.kind).toBe("direct");
+    const found = await call(`/api/queue/numbers/${main}/conversations/by-phone?phone=%2B15550107000`, {
+      cookie: admin,
+    });
+    expect((await found.json<{ conversation: { phone: string } | null }>()).conversation?.phone).toBe(
+      "+15550107000",
+    );
+  });
+
+  it("refuses a number the staff member may not use (404)", async ({ expect }) => {
+    const users = await (
+      await call("/api/admin/users", { cookie: admin })
+    ).json<{ users: { id: number; email: string }[] }>();
+    const staffId = users.users.find((u) => u.email === "staff@example.com")?.id;
+    await call(`/api/admin/users/${staffId}`, {
+      method: "PATCH",
+      cookie: admin,
+      json: { numberIds: [main] },
+    });
+    const staff = await signInStaff();
+    const res = await call("/api/messages", {
+      cookie: staff,
+      json: { numberId: westside, phone: "+15550107001", body: "Hi", idempotencyKey: "key-direct-2" },
+    });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("retry", () => {
+  it("sends a failed text again, once", async ({ expect }) => {
+    const conversation = await addConversation({
+      orgId,
+      numberId: main,
+      phone: "+15550108000",
+      at: Date.now(),
+    });
+    const failed = await env.DB.prepare(
+      `INSERT INTO messages (org_id, number_id, conversation_id, direction, kind, body, status, carrier, error_code, error_reason, created_at, updated_at)
+       VALUES (?, ?, ?, 'out', 'reply', 'Retry me', 'failed', 'simulator', '30003', 'Unreachable handset', ?, ?) RETURNING id`,
+    )
+      .bind(orgId, main, conversation.id, Date.now(), Date.now())
+      .first<{ id: number }>();
+    const retry = () =>
+      call(`/api/conversations/${conversation.id}/messages/${failed?.id}/retry`, {
+        method: "POST",
+        cookie: admin,
+      });
+    const first = await retry();
+    expect(first.status).toBe(201);
+    await retry();
+    expect(await count(`SELECT count(*) AS n FROM messages WHERE body = 'Retry me'`)).toBe(2);
+  });
+});

@@ -1,0 +1,133 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { findVisibleNumber } from "../db/queries/numbers";
+import { getConversation, getMessageInConversation } from "../db/queries/queue";
+import { auditInsert } from "../db/queries/audit";
+import type { MessageKind } from "../db/schema";
+import { badRequest, notFound } from "../lib/errors";
+import { idParam, phoneSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+import { viewerOf, type Session } from "../middleware/session";
+import { sendText } from "../messaging/send-text";
+import { liveMessage } from "../realtime/publish";
+import type { Db } from "../db/client";
+
+/** The client makes one key per composed text, so a double click or a retried request sends it once. */
+const idempotencyKey = z.string().trim().min(8).max(100);
+const body = z.string().min(1, "is empty").max(1600, "is longer than 1,600 characters");
+
+const replySchema = z.strictObject({ body, idempotencyKey });
+const directSchema = z.strictObject({
+  numberId: z.number().int().positive(),
+  phone: phoneSchema,
+  body,
+  idempotencyKey,
+});
+const retryParams = z.strictObject({
+  id: z.coerce.number().int().positive(),
+  messageId: z.coerce.number().int().positive(),
+});
+
+async function send(
+  db: Db,
+  env: AppEnv["Bindings"],
+  session: Session,
+  target: { numberId: number; phone: string; kind: MessageKind; body: string; idempotencyKey: string },
+) {
+  const message = await sendText({
+    db,
+    env,
+    numberId: target.numberId,
+    phone: target.phone,
+    body: target.body,
+    kind: target.kind,
+    authorUserId: session.user.id,
+    idempotencyKey: target.idempotencyKey,
+  });
+  await auditInsert(db, {
+    orgId: session.org.id,
+    userId: session.user.id,
+    action: "message.send",
+    targetType: "message",
+    targetId: message.id,
+    detail: { kind: target.kind, numberId: target.numberId, status: message.status },
+  });
+  return liveMessage(message, session.user.name);
+}
+
+/** Staff texting: replies in a conversation, direct texts from the Rolodex, and Retry of a failed text. */
+export const messageRoutes = new Hono<AppEnv>()
+  .post(
+    "/conversations/:id/messages",
+    describeRoute({
+      tags: ["messages"],
+      summary: "Reply in a conversation (refused with 409 opted_out if the phone opted out)",
+    }),
+    validate("param", idParam),
+    validate("json", replySchema),
+    async (c) => {
+      const session = c.get("session");
+      const db = c.get("db");
+      const conversation = await getConversation(db, session.org.id, c.req.valid("param").id);
+      if (!conversation || !(await findVisibleNumber(db, viewerOf(session), conversation.numberId))) {
+        throw notFound("Conversation");
+      }
+      const input = c.req.valid("json");
+      const message = await send(db, c.env, session, {
+        numberId: conversation.numberId,
+        phone: conversation.phone,
+        kind: "reply",
+        ...input,
+      });
+      return c.json({ message }, 201);
+    },
+  )
+  .post(
+    "/messages",
+    describeRoute({
+      tags: ["messages"],
+      summary: "Text a phone from a clinic number (starts the conversation)",
+    }),
+    validate("json", directSchema),
+    async (c) => {
+      const session = c.get("session");
+      const db = c.get("db");
+      const input = c.req.valid("json");
+      const number = await findVisibleNumber(db, viewerOf(session), input.numberId);
+      if (!number) throw notFound("Clinic number");
+      const message = await send(db, c.env, session, { ...input, kind: "direct" });
+      return c.json({ message }, 201);
+    },
+  )
+  .post(
+    "/conversations/:id/messages/:messageId/retry",
+    describeRoute({
+      tags: ["messages"],
+      summary: "Send a failed text again (once, however often it is clicked)",
+    }),
+    validate("param", retryParams),
+    async (c) => {
+      const session = c.get("session");
+      const db = c.get("db");
+      const { id, messageId } = c.req.valid("param");
+      const conversation = await getConversation(db, session.org.id, id);
+      if (!conversation || !(await findVisibleNumber(db, viewerOf(session), conversation.numberId))) {
+        throw notFound("Conversation");
+      }
+      const failed = await getMessageInConversation(db, conversation.id, messageId);
+      if (!failed || failed.direction !== "out") throw notFound("Message");
+      if (failed.status !== "failed" && failed.status !== "undelivered") {
+        throw badRequest("Only a failed text can be retried.", "not_failed");
+      }
+      const message = await send(db, c.env, session, {
+        numberId: conversation.numberId,
+        phone: conversation.phone,
+        kind: failed.kind,
+        body: failed.body,
+        idempotencyKey: `retry:${failed.id}`,
+      });
+      return c.json({ message }, 201);
+    },
+  );
