@@ -160,14 +160,15 @@ export const twilioAdapter: CarrierAdapter<Params> = {
     const data = z
       .object({
         sid: z.string().optional(),
-        status: z.string().optional(),
+        // A string on success ("queued"); the HTTP status number on errors.
+        status: z.union([z.string(), z.number()]).optional(),
         code: z.union([z.number(), z.string()]).optional(),
         message: z.string().optional(),
       })
       .safeParse(json);
     const body = data.success ? data.data : {};
     if (response.ok && body.sid) {
-      return { ok: true, carrierMessageId: body.sid, status: STATUS[body.status ?? ""] ?? "queued" };
+      return { ok: true, carrierMessageId: body.sid, status: STATUS[String(body.status)] ?? "queued" };
     }
     const code = body.code === undefined ? `http_${response.status}` : String(body.code);
     // 429 (20429) and 5xx mean Twilio did not take the message: safe to try again after a pause.
