@@ -6,6 +6,16 @@ import { Alert } from "./ui/Alert";
 
 type Props = { onImported: (count: number) => void; onClose: () => void };
 
+/** The API names fields as in its JSON; people know them by their column names. */
+const FIELD_NAMES: Record<string, string> = {
+  firstName: "First name",
+  lastName: "Last name",
+  phone: "Mobile phone",
+  dateOfBirth: "Date of birth",
+  notes: "Notes",
+  externalId: "External ID",
+};
+
 /** The 422 answer of a real import carries the same report as a preview. */
 function reportIn(error: unknown): ImportReport | undefined {
   if (!(error instanceof ApiError) || typeof error.body !== "object" || error.body === null) return undefined;
@@ -111,7 +121,7 @@ export function CsvImport(props: Props) {
                     {(e) => (
                       <tr>
                         <td>{e.row}</td>
-                        <td>{e.field}</td>
+                        <td>{FIELD_NAMES[e.field] ?? e.field}</td>
                         <td>{e.message}</td>
                       </tr>
                     )}

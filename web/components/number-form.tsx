@@ -8,6 +8,18 @@ import { Alert } from "./ui/Alert";
 import { SelectField } from "./ui/SelectField";
 import { TextField } from "./ui/TextField";
 
+/** Write-only secrets: say that some are stored, never what they are. */
+function KeepNotice(props: { when: boolean }) {
+  return (
+    <Show when={props.when}>
+      <p class="hint field-wide">
+        <strong>Credentials set.</strong> Leave these fields empty to keep them, or fill them all to replace
+        them.
+      </p>
+    </Show>
+  );
+}
+
 type Props = { number?: NumberView; onSaved: (number: NumberView) => void; onCancel: () => void };
 
 function isCarrier(value: string): value is Carrier {
@@ -82,7 +94,6 @@ export function NumberForm(props: Props) {
   }
 
   const title = () => (props.number ? `Edit ${props.number.label}` : "Add clinic number");
-  const secretHint = () => (keepsCredentials() ? "Credentials set. Leave empty to keep them." : undefined);
 
   return (
     <form class="card form" aria-label={title()} onSubmit={(e) => void submit(e)}>
@@ -122,11 +133,11 @@ export function NumberForm(props: Props) {
         <Match when={form.carrier === "twilio"}>
           <fieldset class="grid">
             <legend>Twilio credentials</legend>
+            <KeepNotice when={keepsCredentials()} />
             <TextField
               label="Account SID"
               autocomplete="off"
               spellcheck={false}
-              hint={secretHint()}
               value={form.accountSid}
               onValue={(v) => setForm("accountSid", v)}
             />
@@ -142,11 +153,11 @@ export function NumberForm(props: Props) {
         <Match when={form.carrier === "telnyx"}>
           <fieldset class="grid">
             <legend>Telnyx credentials</legend>
+            <KeepNotice when={keepsCredentials()} />
             <TextField
               label="API key"
               type="password"
               autocomplete="new-password"
-              hint={secretHint()}
               value={form.apiKey}
               onValue={(v) => setForm("apiKey", v)}
             />

@@ -13,7 +13,9 @@ export function PatientList(props: Props) {
           <th scope="col">Name</th>
           <th scope="col">Mobile phone</th>
           <th scope="col">Date of birth</th>
-          <th scope="col">Notes</th>
+          <th scope="col" class="col-notes">
+            Notes
+          </th>
           <th scope="col">
             <span class="visually-hidden">Actions</span>
           </th>
@@ -28,7 +30,7 @@ export function PatientList(props: Props) {
               </th>
               <td class="nowrap">{patient.phoneDisplay}</td>
               <td class="nowrap">{formatDob(patient.dateOfBirth)}</td>
-              <td class="notes">
+              <td class="notes col-notes">
                 <Show when={patient.notes}>{(notes) => <span title={notes()}>{notes()}</span>}</Show>
               </td>
               <td class="row-actions">

@@ -46,6 +46,7 @@ describe("sign-in", () => {
 
     expect(await view.findByRole("alert")).toHaveTextContent("The e-mail or password is not right.");
     expect(view.getByLabelText("Password")).toHaveValue("");
+    expect(view.getByLabelText("Password")).toHaveFocus();
     expect(view.queryByRole("link", { name: "Rolodex" })).not.toBeInTheDocument();
   });
 

@@ -18,6 +18,7 @@ export default function LoginPage() {
   const [password, setPassword] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  let passwordInput: HTMLInputElement | undefined;
 
   onMount(() => {
     if (session.status === "unknown") void loadSession();
@@ -35,6 +36,8 @@ export default function LoginPage() {
     } catch (err) {
       setError(messageOf(err));
       setPassword("");
+      // Back to the password, so a second try is typing, not hunting for the field.
+      passwordInput?.focus();
     } finally {
       setBusy(false);
     }
@@ -42,7 +45,7 @@ export default function LoginPage() {
 
   return (
     <main id="main" class="login">
-      <form class="card login-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
+      <form class="card form login-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <h1 id="login-title">Sign in to Textdesk</h1>
         <Alert kind="info" message={session.notice} />
         <TextField
@@ -54,6 +57,7 @@ export default function LoginPage() {
           onValue={setEmail}
         />
         <TextField
+          ref={passwordInput}
           label="Password"
           type="password"
           autocomplete="current-password"

@@ -104,8 +104,8 @@ describe("Rolodex", () => {
     const errors = view.getByRole("table", { name: "Rows to fix before importing" });
     const rows = within(errors).getAllByRole("row").slice(1);
     expect(rows.map((r) => r.textContent)).toEqual([
-      '3phone"123" is not a valid phone number',
-      "4lastNameis required",
+      '3Mobile phone"123" is not a valid phone number',
+      "4Last nameis required",
     ]);
     expect(view.getByRole("button", { name: "Import" })).toBeDisabled();
     const preview = sent.find((r) => r.url.pathname === "/api/patients/import");
