@@ -14,7 +14,7 @@ const TZ = "America/Chicago";
 
 describe("office hours across the daylight-saving change", () => {
   // US DST ended Sunday 2026-11-01 02:00 CDT: Chicago is UTC-5 on Friday Oct 30 and UTC-6 on Monday Nov 2.
-  it.for([
+  it.for<[string, string, boolean]>([
     ["Fri 07:59 CDT", "2026-10-30T12:59:00Z", false],
     ["Fri 08:00 CDT", "2026-10-30T13:00:00Z", true],
     ["Fri 16:59 CDT", "2026-10-30T21:59:00Z", true],

@@ -7,7 +7,7 @@ import type { ClinicNumber, Message, MessageKind } from "../db/schema";
 import { senderFor } from "../carriers";
 import type { SendOutcome } from "../carriers/carrier";
 import { measureText } from "../domain/segments";
-import { AppError, badRequest, conflict, notFound } from "../lib/errors";
+import { badRequest, conflict, notFound, type AppError } from "../lib/errors";
 import { apiBaseOf, credentialsOf } from "./credentials";
 import { publishMessage, publishOptOut, publishStatus } from "./live";
 
