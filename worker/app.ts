@@ -21,6 +21,7 @@ import { liveRoutes } from "./routes/live";
 import { conversationRoutes, queueRoutes } from "./routes/queue";
 import { messageRoutes } from "./routes/messages";
 import { patientRoutes } from "./routes/patients";
+import { exportRoutes } from "./routes/exports";
 import { setupRoutes } from "./routes/setup";
 import { simulatorRoutes } from "./routes/simulator";
 import { webhookRoutes } from "./routes/webhooks";
@@ -49,6 +50,7 @@ app.use(async (c, next) => {
 app.use("/api/*", csrfProtection);
 app.use("/api/numbers/*", requireSession);
 app.use("/api/patients/*", requireSession);
+app.use("/api/exports/*", requireSession);
 app.use("/api/live/*", requireSession);
 app.use("/api/queue/*", requireSession);
 app.use("/api/conversations/*", requireSession);
@@ -63,6 +65,7 @@ const routes = app
   .route("/api/auth", authRoutes)
   .route("/api/numbers", numberRoutes)
   .route("/api/patients", patientRoutes)
+  .route("/api/exports", exportRoutes)
   .route("/api/live", liveRoutes)
   .route("/api/queue", queueRoutes)
   .route("/api/conversations", conversationRoutes)

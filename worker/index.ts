@@ -15,7 +15,7 @@ const PRUNE_BUDGET_MS = 10 * 60_000;
 export default {
   fetch: app.fetch,
   /** The hourly cron ("17 * * * *" in wrangler.toml): archive-then-prune and export expiry. */
-  async scheduled(controller, env) {
+  async scheduled(controller, env, _ctx) {
     await pruneAndArchive({
       db: createDb(env.DB),
       bucket: env.HISTORY,

@@ -1,0 +1,147 @@
+/**
+ * @module How one exported message becomes a CSV line or an HTML table row. Pure: no I/O.
+ *
+ * CSV is written for Excel: UTF-8 with a byte-order mark (without it Excel reads UTF-8 as the local code page
+ * and mangles accents and emoji), CRLF line ends and RFC 4180 quoting. Cells that a spreadsheet would run as a
+ * formula (starting with = + - @ tab or CR) get a leading apostrophe, per OWASP's CSV injection advice
+ * (owasp.org/www-community/attacks/CSV_Injection): a patient can put anything in a text.
+ */
+import type { ExportFormat, MessageKind } from "../db/schema";
+
+export type ExportRow = {
+  createdAt: number;
+  direction: "in" | "out";
+  kind: MessageKind;
+  status: string;
+  body: string;
+  phone: string;
+  staff: string;
+};
+
+export type Formatter = {
+  contentType: string;
+  extension: string;
+  header(): string;
+  row(r: ExportRow): string;
+  footer(): string;
+};
+
+const KIND_LABELS: Record<MessageKind, string> = {
+  reply: "reply",
+  direct: "direct",
+  reminder: "reminder",
+  campaign: "campaign",
+  auto_reply: "auto-reply",
+  alert: "alert",
+};
+
+export function excelSafe(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+export function csvCell(value: string): string {
+  const safe = excelSafe(value);
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+/** Date and 24-hour time in the practice's timezone, as two sortable strings. */
+export function zonedClock(timeZone: string) {
+  const format = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  });
+  return (ms: number) => {
+    const p: Record<string, string> = {};
+    for (const part of format.formatToParts(ms)) p[part.type] = part.value;
+    return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}:${p.second}` };
+  };
+}
+
+export type ExportHeading = { practice: string; numberLabel: string; scope: string; timeZone: string };
+
+export function formatterFor(format: ExportFormat, heading: ExportHeading): Formatter {
+  const clock = zonedClock(heading.timeZone);
+  const cells = (r: ExportRow) => {
+    const { date, time } = clock(r.createdAt);
+    return [
+      date,
+      time,
+      r.phone,
+      r.direction === "in" ? "inbound" : "outbound",
+      KIND_LABELS[r.kind],
+      r.staff,
+      r.status,
+      r.body,
+    ];
+  };
+  const columns = [
+    `Date (${heading.timeZone})`,
+    "Time",
+    "Patient phone",
+    "Direction",
+    "Kind",
+    "Staff",
+    "Status",
+    "Message",
+  ];
+  if (format === "csv") {
+    return {
+      contentType: "text/csv; charset=utf-8",
+      extension: "csv",
+      header: () => `\uFEFF${columns.map(csvCell).join(",")}\r\n`,
+      row: (r) => `${cells(r).map(csvCell).join(",")}\r\n`,
+      footer: () => "",
+    };
+  }
+  const title = escapeHtml(`${heading.practice} · ${heading.numberLabel} · ${heading.scope}`);
+  return {
+    contentType: "text/html; charset=utf-8",
+    extension: "html",
+    header: () =>
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>` +
+      "body{font:12px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}" +
+      "th,td{border-bottom:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}" +
+      "td.body{white-space:pre-wrap;word-break:break-word}tr.in td{background:#f6f6f6}" +
+      "@media print{body{margin:0}thead{display:table-header-group}tr{break-inside:avoid}}" +
+      `</style></head><body><h1>${title}</h1><table><thead><tr>` +
+      columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("") +
+      "</tr></thead><tbody>\n",
+    row: (r) => {
+      const [date, time, ...rest] = cells(r).map(escapeHtml);
+      const body = rest.pop() ?? "";
+      return (
+        `<tr class="${r.direction}"><td>${date ?? ""}</td><td>${time ?? ""}</td>` +
+        rest.map((c) => `<td>${c}</td>`).join("") +
+        `<td class="body">${body}</td></tr>\n`
+      );
+    },
+    footer: () => "</tbody></table></body></html>\n",
+  };
+}
+
+/** Epoch ms of local midnight starting `day` (YYYY-MM-DD) in `timeZone`, DST included. */
+export function zonedMidnight(day: string, timeZone: string): number {
+  const [y = 0, m = 1, d = 1] = day.split("-").map(Number);
+  const guess = Date.UTC(y, m - 1, d);
+  const offsetAt = (ms: number) => {
+    const { date, time } = zonedClock(timeZone)(ms);
+    return Date.parse(`${date}T${time}Z`) - ms;
+  };
+  const first = guess - offsetAt(guess);
+  return guess - offsetAt(first);
+}
