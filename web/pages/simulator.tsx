@@ -1,9 +1,166 @@
-/** Placeholder: the simulator (a patient's phone texting a clinic number) is built separately. */
+/**
+ * The phone simulator: you are a patient's phone texting a clinic number on the simulator carrier. Texts go
+ * through the Worker's real inbound pipeline (store, dedupe, STOP/START/HELP, after-hours alerts), and the
+ * clinic's replies and auto-replies appear here by polling. Only exists where SIMULATOR_ENABLED=true.
+ */
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
+import { Alert } from "../components/ui/Alert";
+import { TextField } from "../components/ui/TextField";
+import { api, call, messageOf } from "../lib/api";
+
+type SimNumber = { id: number; label: string; e164: string };
+type SimMessage = {
+  id: number;
+  direction: "in" | "out";
+  kind: string;
+  body: string;
+  status: string;
+  createdAt: number;
+};
+
+/** Twice a second would be wasteful; every two seconds feels live enough for a test phone. */
+const POLL_MS = 2000;
+
+/** The demo practice's patients (worker/db/seed-demo.ts); any other number can be typed. */
+const DEMO_PHONES = [
+  { phone: "+15550001111", label: "Test Patient" },
+  { phone: "+15550002222", label: "Maria & Diego Alvarez (shared phone)" },
+];
+
 export default function SimulatorPage() {
+  const [numbers, setNumbers] = createSignal<SimNumber[]>([]);
+  const [to, setTo] = createSignal("");
+  const [from, setFrom] = createSignal(DEMO_PHONES[0]?.phone ?? "");
+  const [draft, setDraft] = createSignal("");
+  const [thread, setThread] = createStore({ messages: [] as SimMessage[] });
+  const [error, setError] = createSignal<string | null>(null);
+  const [sending, setSending] = createSignal(false);
+
+  async function loadNumbers() {
+    try {
+      const { numbers: list } = await call(api.api.simulator.numbers.$get());
+      setNumbers(list);
+      setTo(list[0]?.e164 ?? "");
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }
+  onMount(() => void loadNumbers());
+
+  // Only the newest poll may fill the thread, so switching phones never shows another phone's texts.
+  let latest = 0;
+  async function refresh() {
+    if (!to() || !from()) return;
+    const ticket = ++latest;
+    try {
+      const { messages } = await call(
+        api.api.simulator.phones[":phone"].messages.$get({ param: { phone: from() }, query: { to: to() } }),
+      );
+      if (ticket === latest) setThread("messages", reconcile(messages as SimMessage[], { key: "id" }));
+    } catch {
+      // A typed number that is not a phone yet: the thread is simply empty until it is.
+      if (ticket === latest) setThread("messages", []);
+    }
+  }
+  createEffect(on([to, from], () => void refresh()));
+  const timer = setInterval(() => void refresh(), POLL_MS);
+  onCleanup(() => clearInterval(timer));
+
+  async function send(event: SubmitEvent) {
+    event.preventDefault();
+    const body = draft();
+    if (!body.trim()) return;
+    setSending(true);
+    setError(null);
+    try {
+      // The simulator route reads its body raw, like a carrier webhook, so it is posted as plain JSON.
+      const res = await fetch("/api/simulator/messages", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ from: from(), to: to(), body }),
+      });
+      if (!res.ok) {
+        const answer = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+        throw new Error(answer.error?.message ?? `The simulator answered ${res.status}.`);
+      }
+      setDraft("");
+      await refresh();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : messageOf(e));
+    } finally {
+      setSending(false);
+    }
+  }
+
   return (
     <main id="main" class="page stack">
-      <h1>Simulator</h1>
-      <p class="empty">The phone simulator arrives soon.</p>
+      <h1>Phone simulator</h1>
+      <p>
+        You are a patient's phone. Text a clinic number and watch replies arrive; try STOP, START and HELP.
+      </p>
+      <Alert kind="error" message={error()} />
+      <div class="field">
+        <label for="sim-to">Clinic number</label>
+        <select id="sim-to" value={to()} onChange={(e) => setTo(e.currentTarget.value)}>
+          <For each={numbers()}>{(n) => <option value={n.e164}>{`${n.label} (${n.e164})`}</option>}</For>
+        </select>
+      </div>
+      <TextField
+        label="This phone's number"
+        value={from()}
+        onValue={setFrom}
+        list="sim-phones"
+        hint="A demo patient, or any number you type."
+      />
+      <datalist id="sim-phones">
+        <For each={DEMO_PHONES}>{(p) => <option value={p.phone}>{p.label}</option>}</For>
+      </datalist>
+      <section
+        aria-label="Phone screen"
+        aria-live="polite"
+        style={{
+          "max-width": "22rem",
+          "min-height": "20rem",
+          border: "10px solid #222",
+          "border-radius": "1.5rem",
+          padding: "0.75rem",
+          display: "flex",
+          "flex-direction": "column",
+          gap: "0.4rem",
+          background: "#fafafa",
+        }}
+      >
+        <Show when={thread.messages.length === 0}>
+          <p class="empty">No texts with this number yet.</p>
+        </Show>
+        <For each={thread.messages}>
+          {(m) => (
+            // On the phone, the patient's own texts are "sent" (right), the clinic's are "received" (left).
+            <p
+              data-direction={m.direction}
+              style={{
+                "align-self": m.direction === "in" ? "flex-end" : "flex-start",
+                background: m.direction === "in" ? "#0b7cff" : "#e5e5ea",
+                color: m.direction === "in" ? "#fff" : "#000",
+                padding: "0.4rem 0.7rem",
+                "border-radius": "1rem",
+                margin: 0,
+                "max-width": "80%",
+                "white-space": "pre-wrap",
+              }}
+            >
+              {m.body}
+            </p>
+          )}
+        </For>
+      </section>
+      <form onSubmit={(e) => void send(e)} class="stack" style={{ "max-width": "22rem" }}>
+        <TextField label="Message" value={draft()} onValue={setDraft} maxLength={1600} autocomplete="off" />
+        <button type="submit" disabled={sending() || !to()}>
+          {sending() ? "Sending…" : "Send"}
+        </button>
+      </form>
     </main>
   );
 }
