@@ -16,11 +16,14 @@ afterAll(async () => {
 });
 
 test("an admin signs in, adds a patient and finds them by name and by phone digits", async () => {
-  await page.goto(`${baseUrl}/rolodex`);
-  // Not signed in yet: the app sends us to sign-in and back to the Rolodex afterwards.
+  await page.goto(baseUrl);
+  // Not signed in yet: the app sends us to sign-in first.
   await page.getByLabel("E-mail").fill("admin@example.com");
   await page.getByLabel("Password").fill("demo-admin");
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { name: "Text Messages" }).waitFor();
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rolodex" }).click();
   await page.getByRole("heading", { name: "Rolodex" }).waitFor();
   expect(new URL(page.url()).pathname).toBe("/rolodex");
 
