@@ -62,6 +62,9 @@ export const users = sqliteTable(
     smsReplyAlert: integer("sms_reply_alert", { mode: "boolean" }).notNull().default(true),
     /** "SMS Reply Sound": the chime. */
     smsReplySound: integer("sms_reply_sound", { mode: "boolean" }).notNull().default(true),
+    /** The user's own switches, inside what the admin granted: an alert shows only if granted and not muted. */
+    muteAlerts: integer("mute_alerts", { mode: "boolean" }).notNull().default(false),
+    muteSound: integer("mute_sound", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email), index("users_org_idx").on(t.orgId)],

@@ -97,7 +97,7 @@ function demoPatients(): PatientFields[] {
     people.push({
       firstName: first,
       lastName: last,
-      phone: `+1555010${String(1000 + i).slice(1)}`,
+      phone: `+1555010${String(i).padStart(4, "0")}`,
       dateOfBirth: `19${50 + (i % 50)}-${String((i % 12) + 1).padStart(2, "0")}-${String((i % 28) + 1).padStart(2, "0")}`,
       notes: null,
     });

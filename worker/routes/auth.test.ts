@@ -121,3 +121,17 @@ describe("session", () => {
     expect((await errorOf(res))?.code).toBe("csrf");
   });
 });
+
+describe("notification switches", () => {
+  it("lets a user mute their own toast and chime, and nothing else", async ({ expect }) => {
+    const cookie = await signInStaff();
+    const res = await call("/api/auth/preferences", { method: "PATCH", cookie, json: { muteSound: true } });
+    expect(res.status).toBe(200);
+    const me = await (
+      await call("/api/auth/me", { cookie })
+    ).json<{ user: { muteSound: boolean; muteAlerts: boolean } }>();
+    expect(me.user).toMatchObject({ muteSound: true, muteAlerts: false });
+    const sneaky = await call("/api/auth/preferences", { method: "PATCH", cookie, json: { role: "admin" } });
+    expect(sneaky.status).toBe(400);
+  });
+});

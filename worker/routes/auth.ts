@@ -10,7 +10,7 @@ import {
   getLoginThrottle,
   recordLoginFailure,
 } from "../db/queries/sessions";
-import { findUserByEmail, getUser } from "../db/queries/users";
+import { findUserByEmail, getUser, updateUserRow } from "../db/queries/users";
 import { listVisibleNumbers, toNumberView } from "../db/queries/numbers";
 import { getOrganization } from "../db/queries/organizations";
 import { AppError, unauthorized } from "../lib/errors";
@@ -21,6 +21,9 @@ import { emailSchema } from "../lib/schemas";
 import { clearSessionCookie, requireSession, setSessionCookie, viewerOf } from "../middleware/session";
 
 const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(200) });
+const preferencesSchema = z
+  .strictObject({ muteAlerts: z.boolean().optional(), muteSound: z.boolean().optional() })
+  .refine((p) => Object.keys(p).length > 0, "name at least one switch");
 
 /** Five wrong passwords for one e-mail within 15 minutes locks further tries until the window passes. */
 const MAX_FAILURES = 5;
@@ -86,5 +89,20 @@ export const authRoutes = new Hono<AppEnv>()
         listVisibleNumbers(db, viewerOf(session)),
       ]);
       return c.json({ user, org, numbers: numbers.map(toNumberView) }, 200);
+    },
+  )
+  .patch(
+    "/preferences",
+    describeRoute({
+      tags: ["auth"],
+      summary: "The user's own notification switches (mute the toast or the chime the admin granted)",
+    }),
+    requireSession,
+    validate("json", preferencesSchema),
+    async (c) => {
+      const session = c.get("session");
+      const db = c.get("db");
+      await updateUserRow(db, session.org.id, session.user.id, c.req.valid("json"));
+      return c.json({ user: await getUser(db, session.org.id, session.user.id) }, 200);
     },
   );

@@ -65,6 +65,8 @@ export type NewUser = {
   passwordHash: string;
   smsReplyAlert: boolean;
   smsReplySound: boolean;
+  muteAlerts?: boolean;
+  muteSound?: boolean;
 };
 
 export function insertUser(db: Db, user: NewUser, now: number) {
