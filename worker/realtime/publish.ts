@@ -33,7 +33,7 @@ export async function publishLive(
 ): Promise<LiveEvent> {
   const [row] = await liveEventInsert(db, event, now);
   if (!row) throw new Error("live event insert returned no row");
-  const live = { ...event, cursor: row.id } as LiveEvent;
+  const live = { ...event, cursor: row.id };
   try {
     await hubFor(env, event.numberId).publish(live);
   } catch (error) {

@@ -68,10 +68,11 @@ Bad,Phone,not-a-phone
     expect(res.status).toBe(422);
     const report = await res.json<Report>();
     expect(report.error?.code).toBe("invalid_rows");
-    expect(report.errors).toEqual([
-      { row: 3, field: "phone", message: expect.stringMatching(/not a valid phone/) },
-      { row: 4, field: "firstName", message: expect.any(String) },
+    expect(report.errors.map((e) => [e.row, e.field])).toEqual([
+      [3, "phone"],
+      [4, "firstName"],
     ]);
+    expect(report.errors[0]?.message).toMatch(/not a valid phone/);
     expect(await patientCount()).toBe(before);
   });
 

@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 async function search(q: string, cursor?: string) {
   const params = new URLSearchParams({ q, limit: "10", ...(cursor ? { cursor } : {}) });
-  const res = await call(`/api/patients?${params}`, { cookie: staff });
+  const res = await call(`/api/patients?${params.toString()}`, { cookie: staff });
   return res.json<{ patients: PatientView[]; nextCursor: string | null }>();
 }
 

@@ -50,9 +50,12 @@ beforeAll(async () => {
 });
 
 async function list(numberId: number, params: Record<string, string> = {}, cookie = admin) {
-  const res = await call(`/api/queue/numbers/${numberId}/conversations?${new URLSearchParams(params)}`, {
-    cookie,
-  });
+  const res = await call(
+    `/api/queue/numbers/${numberId}/conversations?${new URLSearchParams(params).toString()}`,
+    {
+      cookie,
+    },
+  );
   return res.json<{ conversations: Row[]; nextCursor: string | null }>();
 }
 
