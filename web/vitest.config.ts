@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     name: "web",
     environment: "jsdom",
-    include: ["web/**/*.test.tsx"],
+    include: ["web/**/*.test.ts", "web/**/*.test.tsx"],
     setupFiles: ["web/test/setup.ts"],
   },
 });

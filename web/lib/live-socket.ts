@@ -1,0 +1,200 @@
+/**
+ * One clinic number's live connection: a WebSocket that stays up, and a cursor that makes reconnects lossless.
+ *
+ * The server tags every event with a cursor (its row id in D1). On every (re)connect the client first syncs:
+ * with no cursor yet it reloads the lists from REST; with one it asks REST for the events after it (or reloads
+ * when told `resync`). Live frames that arrive meanwhile wait in a buffer and are applied after the sync, in
+ * order, skipping those already applied. So nothing falls between the list load and the socket, and
+ * order-sensitive events (read, then unread) never replay out of order.
+ *
+ * Pure: no Solid, no DOM beyond an injectable WebSocket constructor, so it is tested with a fake socket.
+ */
+
+/** The part of the browser WebSocket this module uses. */
+export interface SocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+}
+
+export type LiveState = "connecting" | "syncing" | "live" | "offline";
+
+export type LiveSocketOptions<E extends { cursor: number }> = {
+  url: string;
+  /** Replay what was missed after `after`; `resync` means too much was missed to replay. */
+  catchUp: (after: number) => Promise<{ events: E[]; resync: boolean }>;
+  /** Reload whatever the screen shows from REST. */
+  resync: () => Promise<void>;
+  apply: (event: E) => void;
+  onState?: (state: LiveState) => void;
+  open?: (url: string) => SocketLike;
+  /** The server answers "ping" with "pong" without waking the Durable Object. */
+  pingMs?: number;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  random?: () => number;
+};
+
+export type LiveSocket = {
+  /** The highest cursor applied, or null before the first event. */
+  cursor(): number | null;
+  /** Skip the backoff wait (the browser came back online). */
+  reconnectNow(): void;
+  close(): void;
+};
+
+const PING = "ping";
+const PONG = "pong";
+
+/** Accepts only `{ v: 1, type: "event", event }` frames; anything else is ignored, never thrown. */
+function readFrame<E extends { cursor: number }>(data: unknown): E | null {
+  if (typeof data !== "string") return null;
+  try {
+    const frame: unknown = JSON.parse(data);
+    if (typeof frame !== "object" || frame === null) return null;
+    if (!("v" in frame) || frame.v !== 1 || !("type" in frame) || frame.type !== "event") return null;
+    if (!("event" in frame) || typeof frame.event !== "object" || frame.event === null) return null;
+    if (!("cursor" in frame.event) || typeof frame.event.cursor !== "number") return null;
+    // The shape beyond the cursor is the server's contract (worker/realtime/protocol.ts).
+    return frame.event as E;
+  } catch {
+    return null;
+  }
+}
+
+export function connectLive<E extends { cursor: number }>(options: LiveSocketOptions<E>): LiveSocket {
+  const open = options.open ?? ((url: string) => new WebSocket(url));
+  const pingMs = options.pingMs ?? 30_000;
+  const minDelay = options.minDelayMs ?? 500;
+  const maxDelay = options.maxDelayMs ?? 30_000;
+  const random = options.random ?? Math.random;
+
+  let socket: SocketLike | null = null;
+  let cursor: number | null = null;
+  let attempt = 0;
+  let stopped = false;
+  let lastHeard = 0;
+  /** Non-null while syncing: live events wait here until the catch-up is applied. */
+  let buffer: E[] | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let pingTimer: ReturnType<typeof setInterval> | undefined;
+
+  const setState = (state: LiveState) => options.onState?.(state);
+
+  function deliver(event: E) {
+    if (cursor !== null && event.cursor <= cursor) return;
+    options.apply(event);
+    cursor = event.cursor;
+  }
+
+  function connect() {
+    if (stopped) return;
+    setState("connecting");
+    const ws = open(options.url);
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      lastHeard = Date.now();
+      startPing(ws);
+      void sync(ws);
+    };
+    ws.onmessage = (message) => {
+      if (socket !== ws) return;
+      lastHeard = Date.now();
+      if (message.data === PONG) return;
+      const event = readFrame<E>(message.data);
+      if (!event) return;
+      if (buffer) buffer.push(event);
+      else deliver(event);
+    };
+    ws.onclose = () => {
+      if (socket === ws) drop();
+    };
+    // An error is always followed by a close, which schedules the reconnect.
+    ws.onerror = () => undefined;
+  }
+
+  async function sync(ws: SocketLike) {
+    buffer = [];
+    setState("syncing");
+    try {
+      if (cursor === null) {
+        await options.resync();
+      } else {
+        const page = await options.catchUp(cursor);
+        if (socket !== ws) return;
+        if (page.resync) {
+          await options.resync();
+          // The reload shows the present; only events after the replayable part still matter.
+          const last = page.events.at(-1);
+          if (last) cursor = Math.max(cursor, last.cursor);
+        } else {
+          for (const event of page.events) deliver(event);
+        }
+      }
+    } catch {
+      // REST failed (offline, server restarting): start over with a fresh socket after the backoff.
+      if (socket === ws) {
+        ws.close(4000, "catch-up failed");
+        drop();
+      }
+      return;
+    }
+    if (socket !== ws || !buffer) return;
+    const waiting = buffer;
+    buffer = null;
+    for (const event of waiting) deliver(event);
+    attempt = 0;
+    setState("live");
+  }
+
+  function startPing(ws: SocketLike) {
+    clearInterval(pingTimer);
+    pingTimer = setInterval(() => {
+      if (socket !== ws) return;
+      // Nothing heard for two intervals: the connection is dead even if the browser has not noticed.
+      if (Date.now() - lastHeard > 2 * pingMs) {
+        ws.close(4000, "no pong");
+        drop();
+        return;
+      }
+      ws.send(PING);
+    }, pingMs);
+  }
+
+  function drop() {
+    clearInterval(pingTimer);
+    socket = null;
+    buffer = null;
+    if (stopped) return;
+    setState("offline");
+    const ceiling = Math.min(maxDelay, minDelay * 2 ** attempt);
+    attempt += 1;
+    // Full jitter over the upper half: a deploy that drops every screen at once does not get them all back at once.
+    const delay = ceiling / 2 + (random() * ceiling) / 2;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  connect();
+
+  return {
+    cursor: () => cursor,
+    reconnectNow() {
+      if (stopped || socket) return;
+      clearTimeout(retryTimer);
+      connect();
+    },
+    close() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearInterval(pingTimer);
+      const ws = socket;
+      socket = null;
+      ws?.close(1000, "done");
+    },
+  };
+}
