@@ -2,7 +2,7 @@ import type { Env } from "../env";
 import type { Db } from "../db/client";
 import { getUserName } from "../db/queries/opt-outs";
 import type { Message } from "../db/schema";
-import { publishLive } from "../realtime/publish";
+import { liveMessage, publishLive } from "../realtime/publish";
 
 /**
  * The carrier side's only door to the live queue (realtime/publish.ts). Never throws: D1 already holds the
@@ -24,22 +24,7 @@ export function publishMessage(env: Env, db: Db, m: Message) {
       type: "message",
       numberId: m.numberId,
       conversationId: m.conversationId,
-      message: {
-        id: m.id,
-        conversationId: m.conversationId,
-        direction: m.direction,
-        kind: m.kind,
-        body: m.body,
-        status: m.status,
-        errorCode: m.errorCode,
-        errorReason: m.errorReason,
-        segments: m.segments,
-        encoding: m.encoding,
-        authorUserId: m.authorUserId,
-        authorName,
-        createdAt: m.createdAt,
-        updatedAt: m.updatedAt,
-      },
+      message: liveMessage(m, authorName),
     });
   });
 }

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { createDb } from "../db/client";
-import { call, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { call, demoIds, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 import { connect, openLive } from "../test/sockets";
 import { hubFor, publishLive } from "./publish";
@@ -15,11 +15,7 @@ beforeAll(async () => {
   await seed();
   other = await seedOtherPractice();
   const admin = await signInAdmin();
-  const { numbers } = await (
-    await call("/api/numbers", { cookie: admin })
-  ).json<{ numbers: { id: number; label: string }[] }>();
-  main = numbers.find((n) => n.label === "Main office")?.id ?? 0;
-  westside = numbers.find((n) => n.label === "Westside")?.id ?? 0;
+  ({ main, westside } = await demoIds(admin));
 });
 
 const readState = (numberId: number, conversationId: number, unread: boolean) =>
@@ -33,15 +29,7 @@ describe("upgrade authentication", () => {
     const admin = await signInAdmin();
     expect((await openLive(other.number.id, admin)).status).toBe(404);
     const staff = await signInStaff();
-    const users = await (
-      await call("/api/admin/users", { cookie: admin })
-    ).json<{ users: { id: number; email: string }[] }>();
-    const staffId = users.users.find((u) => u.email === "staff@example.com")?.id;
-    await call(`/api/admin/users/${staffId}`, {
-      method: "PATCH",
-      cookie: admin,
-      json: { numberIds: [main] },
-    });
+    await grantStaff(admin, [main]);
     const refused = await openLive(westside, staff);
     expect(refused.status).toBe(403);
     expect(refused.webSocket).toBeNull();

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, it } from "vitest";
-import { call, errorOf, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { call, demoIds, errorOf, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { addConversation } from "../test/queue-fixture";
 
 type Msg = {
@@ -19,15 +19,7 @@ let orgId: number;
 beforeAll(async () => {
   await seed();
   admin = await signInAdmin();
-  const me = await (
-    await call("/api/auth/me", { cookie: admin })
-  ).json<{
-    org: { id: number };
-    numbers: { id: number; label: string }[];
-  }>();
-  orgId = me.org.id;
-  main = me.numbers.find((n) => n.label === "Main office")?.id ?? 0;
-  westside = me.numbers.find((n) => n.label === "Westside")?.id ?? 0;
+  ({ orgId, main, westside } = await demoIds(admin));
 });
 
 const count = async (sql: string) => (await env.DB.prepare(sql).first<{ n: number }>())?.n ?? 0;
@@ -139,15 +131,7 @@ describe("texting from the Rolodex", () => {
   });
 
   it("refuses a number the staff member may not use (404)", async ({ expect }) => {
-    const users = await (
-      await call("/api/admin/users", { cookie: admin })
-    ).json<{ users: { id: number; email: string }[] }>();
-    const staffId = users.users.find((u) => u.email === "staff@example.com")?.id;
-    await call(`/api/admin/users/${staffId}`, {
-      method: "PATCH",
-      cookie: admin,
-      json: { numberIds: [main] },
-    });
+    await grantStaff(admin, [main]);
     const staff = await signInStaff();
     const res = await call("/api/messages", {
       cookie: staff,

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, it } from "vitest";
-import { call, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { call, demoIds, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 import { addConversation } from "../test/queue-fixture";
 
@@ -21,15 +21,7 @@ const now = Date.now();
 beforeAll(async () => {
   await seed();
   admin = await signInAdmin();
-  const me = await (
-    await call("/api/auth/me", { cookie: admin })
-  ).json<{
-    org: { id: number };
-    numbers: { id: number; label: string }[];
-  }>();
-  orgId = me.org.id;
-  main = me.numbers.find((n) => n.label === "Main office")?.id ?? 0;
-  westside = me.numbers.find((n) => n.label === "Westside")?.id ?? 0;
+  ({ orgId, main, westside } = await demoIds(admin));
   await addConversation({
     orgId,
     numberId: main,
@@ -156,15 +148,7 @@ describe("access", () => {
   });
 
   it("hides a number's conversations from staff not granted that number", async ({ expect }) => {
-    const users = await (
-      await call("/api/admin/users", { cookie: admin })
-    ).json<{ users: { id: number; email: string }[] }>();
-    const staffId = users.users.find((u) => u.email === "staff@example.com")?.id;
-    await call(`/api/admin/users/${staffId}`, {
-      method: "PATCH",
-      cookie: admin,
-      json: { numberIds: [main] },
-    });
+    await grantStaff(admin, [main]);
     const staff = await signInStaff();
     expect((await call(`/api/queue/numbers/${westside}/conversations`, { cookie: staff })).status).toBe(404);
     const west = (await list(westside)).conversations[0];

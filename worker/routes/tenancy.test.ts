@@ -1,5 +1,5 @@
 import { beforeAll, describe, it } from "vitest";
-import { call, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
+import { call, demoIds, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 
 let other: Awaited<ReturnType<typeof seedOtherPractice>>;
@@ -95,21 +95,8 @@ describe("roles", () => {
   });
 
   it("a staff user sees only the clinic numbers granted to them", async ({ expect }) => {
-    const users = await (
-      await call("/api/admin/users", { cookie: admin })
-    ).json<{ users: { id: number; email: string }[] }>();
-    const staffUser = users.users.find((u) => u.email === "staff@example.com");
-    const numbers = await (
-      await call("/api/numbers", { cookie: admin })
-    ).json<{ numbers: { id: number; label: string }[] }>();
-    const main = numbers.numbers.find((n) => n.label === "Main office");
-    if (!staffUser || !main) throw new Error("demo data missing");
-    const patched = await call(`/api/admin/users/${staffUser.id}`, {
-      method: "PATCH",
-      cookie: admin,
-      json: { numberIds: [main.id] },
-    });
-    expect(patched.status).toBe(200);
+    const { main } = await demoIds(admin);
+    await grantStaff(admin, [main]);
     const staff = await signInStaff();
     const seen = await (
       await call("/api/numbers", { cookie: staff })

@@ -51,3 +51,31 @@ export async function errorOf(res: Response) {
   const body: { error?: { code: string; message: string } } = await res.json();
   return body.error;
 }
+
+/** The demo practice's id and its two clinic numbers' ids, as the API reports them. */
+export async function demoIds(adminCookie: string) {
+  const me = await (
+    await call("/api/auth/me", { cookie: adminCookie })
+  ).json<{ org: { id: number }; numbers: { id: number; label: string }[] }>();
+  const id = (label: string) => {
+    const found = me.numbers.find((n) => n.label === label);
+    if (!found) throw new Error(`demo number "${label}" missing`);
+    return found.id;
+  };
+  return { orgId: me.org.id, main: id("Main office"), westside: id("Westside") };
+}
+
+/** Limits the demo staff user to these clinic numbers. */
+export async function grantStaff(adminCookie: string, numberIds: number[]) {
+  const { users } = await (
+    await call("/api/admin/users", { cookie: adminCookie })
+  ).json<{ users: { id: number; email: string }[] }>();
+  const staff = users.find((u) => u.email === DEMO.staff.email);
+  if (!staff) throw new Error("demo staff user missing");
+  const res = await call(`/api/admin/users/${staff.id}`, {
+    method: "PATCH",
+    cookie: adminCookie,
+    json: { numberIds },
+  });
+  if (res.status !== 200) throw new Error(`grant failed: ${res.status}`);
+}
