@@ -42,7 +42,7 @@ export function optedOutError(number: ClinicNumber, changedAt: number): AppError
     changedAt,
   );
   return conflict(
-    `This phone opted out of texts from ${number.label} on ${date}. It can text START to this number to opt back in.`,
+    `This patient opted out by texting STOP on ${date}. They must text START to receive texts.`,
     "opted_out",
   );
 }
