@@ -44,6 +44,12 @@ export const organizations = sqliteTable("organizations", {
   queueWindowDays: integer("queue_window_days").notNull().default(10),
   idleTimeoutMinutes: integer("idle_timeout_minutes").notNull().default(30),
   createdAt: createdAt(),
+  /**
+   * Campaign texts go out only between these local times ("HH:MM") in the patient's timezone (FCC 47 CFR
+   * 64.1200(c)(1): 8 a.m. to 9 p.m.). Reminders and staff replies are never held. See domain/quiet-hours.ts.
+   */
+  quietHoursStart: text("quiet_hours_start").notNull().default("08:00"),
+  quietHoursEnd: text("quiet_hours_end").notNull().default("21:00"),
 });
 
 export const users = sqliteTable(
@@ -135,6 +141,8 @@ export const patients = sqliteTable(
     externalId: text("external_id"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(0),
+    /** IANA zone of the patient, from the practice system; null means the practice's. Drives quiet hours. */
+    timezone: text("timezone"),
   },
   (t) => [
     index("patients_org_phone_idx").on(t.orgId, t.phone),
@@ -238,8 +246,17 @@ export const messages = sqliteTable(
     idempotencyKey: text("idempotency_key"),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull().default(0),
+    /**
+     * Set only on texts the practice-system API queued for background delivery: the clinic number's Durable
+     * Object sends a `queued` row once this time has come (later than creation for a campaign held by quiet
+     * hours). Null for every text sent inline, so the drain never picks up a send that is in flight.
+     */
+    sendAfter: integer("send_after"),
   },
   (t) => [
+    index("messages_pending_idx")
+      .on(t.numberId, t.sendAfter)
+      .where(sql`status = 'queued' and send_after is not null`),
     uniqueIndex("messages_carrier_id_unique").on(t.carrier, t.carrierMessageId),
     uniqueIndex("messages_idempotency_unique").on(t.numberId, t.idempotencyKey),
     index("messages_conversation_idx").on(t.conversationId, t.id),
@@ -451,3 +468,31 @@ export const liveEvents = sqliteTable(
     index("live_events_created_idx").on(t.createdAt),
   ],
 );
+
+/**
+ * Keys the practice-management system uses for /api/v1. Only the SHA-256 of the secret is stored; the secret
+ * is shown once at creation. The same row carries the key's fixed-window request counter, so authenticating,
+ * counting and touching last-used are one UPDATE (worker/db/queries/api-keys.ts).
+ */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    name: text("name").notNull(),
+    /** The first characters of the secret ("tdk_AbCd1234"), so people can tell keys apart. Not secret. */
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdByUserId: integer("created_by_user_id").references(() => users.id),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+    rateWindowStart: integer("rate_window_start").notNull().default(0),
+    rateCount: integer("rate_count").notNull().default(0),
+  },
+  (t) => [uniqueIndex("api_keys_secret_hash_unique").on(t.secretHash), index("api_keys_org_idx").on(t.orgId)],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
