@@ -1,11 +1,16 @@
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
+import { AfterHoursForm } from "../components/after-hours-form";
 import { NumberForm } from "../components/number-form";
 import { Alert } from "../components/ui/Alert";
 import { api, call, messageOf } from "../lib/api";
 import { carrierLabel, type NumberView } from "../lib/admin";
 import { formatE164 } from "../lib/format";
 
-type Panel = { kind: "none" } | { kind: "add" } | { kind: "edit"; number: NumberView };
+type Panel =
+  | { kind: "none" }
+  | { kind: "add" }
+  | { kind: "edit"; number: NumberView }
+  | { kind: "after-hours"; number: NumberView };
 
 export default function AdminNumbersPage() {
   const [numbers, { refetch }] = createResource(async () => (await call(api.api.numbers.$get())).numbers);
@@ -14,6 +19,10 @@ export default function AdminNumbersPage() {
   const editing = () => {
     const p = panel();
     return p.kind === "edit" ? p.number : undefined;
+  };
+  const afterHours = () => {
+    const p = panel();
+    return p.kind === "after-hours" ? p.number : undefined;
   };
 
   function saved(number: NumberView, wasNew: boolean) {
@@ -43,6 +52,15 @@ export default function AdminNumbersPage() {
             />
           )}
         </Match>
+        <Match when={afterHours()} keyed>
+          {(number) => (
+            <AfterHoursForm
+              number={number}
+              onSaved={(n) => saved(n, false)}
+              onCancel={() => setPanel({ kind: "none" })}
+            />
+          )}
+        </Match>
       </Switch>
       <Alert kind="success" message={notice()} />
       <Alert message={numbers.error ? messageOf(numbers.error) : null} />
@@ -56,6 +74,7 @@ export default function AdminNumbersPage() {
                 <th scope="col">Carrier</th>
                 <th scope="col">Time zone</th>
                 <th scope="col">Credentials</th>
+                <th scope="col">After-hours alerts</th>
                 <th scope="col">
                   <span class="visually-hidden">Actions</span>
                 </th>
@@ -78,6 +97,7 @@ export default function AdminNumbersPage() {
                           ? "Credentials set"
                           : "Missing"}
                     </td>
+                    <td>{number.officeHours ? `On, ${number.alertPhones.length} phone(s)` : "Off"}</td>
                     <td class="row-actions">
                       <button
                         type="button"
@@ -86,6 +106,14 @@ export default function AdminNumbersPage() {
                         onClick={() => setPanel({ kind: "edit", number })}
                       >
                         Edit
+                      </button>
+                      <button
+                        type="button"
+                        class="button small"
+                        aria-label={`After hours for ${number.label}`}
+                        onClick={() => setPanel({ kind: "after-hours", number })}
+                      >
+                        After hours
                       </button>
                     </td>
                   </tr>
