@@ -1,4 +1,5 @@
 import type { Carrier, ClinicNumber, MessageStatus } from "../db/schema";
+import { describeCarrierError } from "../domain/carrier-errors";
 
 /** A text a patient sent, as every carrier's webhook reduces to it. */
 export type InboundText = {
@@ -110,6 +111,25 @@ export async function carrierFetch(
 export function retryAfterMs(response: Response): number | null {
   const value = Number(response.headers.get("retry-after"));
   return Number.isFinite(value) && value > 0 ? Math.min(value * 1000, 5_000) : null;
+}
+
+/** A send the carrier definitely refused: nothing went out, so a retryable one may safely be tried again. */
+export function refused(
+  code: string,
+  reason: string,
+  retryable = false,
+  retryAfter: number | null = null,
+): SendOutcome {
+  return {
+    ok: false,
+    status: "failed",
+    code,
+    reason,
+    retryable,
+    ambiguous: false,
+    retryAfterMs: retryAfter,
+    optedOut: describeCarrierError(code).optedOut,
+  };
 }
 
 export function ambiguousFailure(failure: "timeout" | "network"): SendOutcome {

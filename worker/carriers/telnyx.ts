@@ -6,9 +6,9 @@ import { badRequest, forbidden } from "../lib/errors";
 import {
   ambiguousFailure,
   carrierFetch,
+  refused,
   retryAfterMs,
   type CarrierAdapter,
-  type SendOutcome,
   type WebhookEvent,
 } from "./carrier";
 import { verifyTelnyxSignature } from "./telnyx-signature";
@@ -172,21 +172,3 @@ export const telnyxAdapter: CarrierAdapter<Envelope> = {
     );
   },
 };
-
-function refused(
-  code: string,
-  reason: string,
-  retryable = false,
-  retryAfter: number | null = null,
-): SendOutcome {
-  return {
-    ok: false,
-    status: "failed",
-    code,
-    reason,
-    retryable,
-    ambiguous: false,
-    retryAfterMs: retryAfter,
-    optedOut: describeCarrierError(code).optedOut,
-  };
-}

@@ -6,9 +6,9 @@ import { badRequest, forbidden } from "../lib/errors";
 import {
   ambiguousFailure,
   carrierFetch,
+  refused,
   retryAfterMs,
   type CarrierAdapter,
-  type SendOutcome,
   type WebhookEvent,
 } from "./carrier";
 import { verifyTwilioSignature } from "./twilio-signature";
@@ -176,21 +176,3 @@ export const twilioAdapter: CarrierAdapter<Params> = {
     return refused(code, describeCarrierError(code, body.message).reason, retryable, retryAfterMs(response));
   },
 };
-
-function refused(
-  code: string,
-  reason: string,
-  retryable = false,
-  retryAfter: number | null = null,
-): SendOutcome {
-  return {
-    ok: false,
-    status: "failed",
-    code,
-    reason,
-    retryable,
-    ambiguous: false,
-    retryAfterMs: retryAfter,
-    optedOut: describeCarrierError(code).optedOut,
-  };
-}
