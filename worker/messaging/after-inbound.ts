@@ -16,7 +16,9 @@ import {
 } from "../domain/keywords";
 import { formatPhone } from "../domain/phone";
 import { AppError } from "../lib/errors";
-import { publishMessage, publishOptOut } from "./live";
+import { broadcastLive } from "../realtime/publish";
+import type { LiveEvent } from "../realtime/protocol";
+import { publishOptOut } from "./live";
 import { sendText, type SendOptions } from "./send-text";
 
 export type AfterInbound = {
@@ -24,6 +26,8 @@ export type AfterInbound = {
   env: Env;
   number: ClinicNumber;
   message: Message;
+  /** The message's live event, already stored by the inbound batch: only the fan-out is left. */
+  live: LiveEvent;
   keyword: KeywordMatch | null;
   carrierAutoReplied: boolean;
   now: number;
@@ -36,8 +40,7 @@ export type AfterInbound = {
  * alert. Never throws; a failure is logged by kind only, since bodies and phones must not reach logs.
  */
 export async function afterInbound(input: AfterInbound): Promise<void> {
-  const { db, env, message } = input;
-  await publishMessage(env, db, message);
+  await broadcastLive(input.env, input.live);
   try {
     if (input.keyword) await answerKeyword(input, input.keyword);
     else await maybeAlert(input);

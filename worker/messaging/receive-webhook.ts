@@ -67,7 +67,7 @@ async function storeText<P>(
 ): Promise<WebhookOutcome> {
   const { db, env, now } = input;
   const keyword = detectKeyword(text.body);
-  const message = await storeInbound(db, {
+  const stored = await storeInbound(db, {
     number,
     carrier: input.adapter.name,
     carrierMessageId: text.carrierMessageId,
@@ -78,9 +78,19 @@ async function storeText<P>(
     keyword,
     now,
   });
-  if (!message) return "duplicate";
+  if (!stored) return "duplicate";
+  const { message, live } = stored;
   input.waitUntil(
-    afterInbound({ db, env, number, message, keyword, carrierAutoReplied: text.carrierAutoReplied, now }),
+    afterInbound({
+      db,
+      env,
+      number,
+      message,
+      live,
+      keyword,
+      carrierAutoReplied: text.carrierAutoReplied,
+      now,
+    }),
   );
   return "stored";
 }

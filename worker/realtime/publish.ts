@@ -34,15 +34,23 @@ export async function publishLive(
   const [row] = await liveEventInsert(db, event, now);
   if (!row) throw new Error("live event insert returned no row");
   const live = { ...event, cursor: row.id };
+  await broadcastLive(env, live);
+  return live;
+}
+
+/**
+ * Fans out an event already stored in D1 (the inbound batch stores its own, to save a round trip). Never
+ * throws: the event is in D1, and every client catches up from its cursor when it reconnects.
+ */
+export async function broadcastLive(env: Pick<Env, "CLINIC_NUMBER_HUB">, live: LiveEvent): Promise<void> {
   try {
-    await hubFor(env, event.numberId).publish(live);
+    await hubFor(env, live.numberId).publish(live);
   } catch (error) {
     console.error(
-      `live broadcast failed for number ${event.numberId}:`,
+      `live broadcast failed for number ${live.numberId}:`,
       error instanceof Error ? error.message : "",
     );
   }
-  return live;
 }
 
 /** The socket's (and the thread API's) view of a stored message. */

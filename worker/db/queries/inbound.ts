@@ -4,6 +4,7 @@ import {
   auditLog,
   carrierEvents,
   conversations,
+  liveEvents,
   messages,
   optOutEvents,
   optOuts,
@@ -12,6 +13,8 @@ import {
   type Message,
 } from "../schema";
 import type { KeywordMatch } from "../../domain/keywords";
+import type { LiveEvent } from "../../realtime/protocol";
+import { rowToLiveEvent, type NewLiveEvent } from "./live-events";
 
 export type InboundRow = {
   number: ClinicNumber;
@@ -29,19 +32,80 @@ export type InboundRow = {
 
 export const PREVIEW_LENGTH = 120;
 
+export type StoredInbound = { message: Message; live: LiveEvent };
+
 /**
  * Stores one inbound text in ONE D1 batch (one transaction): the event id, the conversation, the message,
- * the conversation's preview and unread flag, and an opt-out or opt-in. The message insert is
+ * its live event (so the fan-out after the answer is one Durable Object call, with no D1 round trip), the
+ * conversation's preview and unread flag, and an opt-out or opt-in. The message insert is
  * `ON CONFLICT DO NOTHING` on (carrier, carrier_message_id), so a webhook delivered twice, or twenty times at
  * once, stores one row. Later statements must only act when THIS request inserted the row: the row carries
  * a random per-request nonce in idempotency_key (unused for inbound texts otherwise), and they test for it.
- * Returns the new message, or null when it was a duplicate.
+ * Returns the new message and its live event, or null when it was a duplicate.
  */
-export async function storeInbound(db: Db, row: InboundRow): Promise<Message | null> {
+export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbound | null> {
   const nonce = `in:${crypto.randomUUID()}`;
   const { number, phone, now } = row;
   const inserted = sql`exists (select 1 from messages where number_id = ${number.id} and idempotency_key = ${nonce})`;
-  const [first, ...rest] = [
+  const conversation = db
+    .insert(conversations)
+    .values({ orgId: number.orgId, numberId: number.id, phone, lastMessageAt: now, createdAt: now })
+    .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] });
+  // RETURNING on a DO-NOTHING insert yields the row only when this request inserted it: the answer to
+  // "new or duplicate" comes back with the batch, saving a read-back round trip on every webhook.
+  const message = db
+    .insert(messages)
+    .values({
+      orgId: number.orgId,
+      numberId: number.id,
+      conversationId: sql`(select id from conversations where number_id = ${number.id} and phone = ${phone})`,
+      direction: "in",
+      kind: "reply",
+      body: row.body,
+      status: "received",
+      carrier: row.carrier,
+      carrierMessageId: row.carrierMessageId,
+      segments: row.segments,
+      encoding: row.encoding,
+      idempotencyKey: nonce,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: [messages.carrier, messages.carrierMessageId] })
+    .returning();
+  // The live event as the protocol types it; only the ids, unknown until the insert, are filled in by SQL.
+  const template = {
+    type: "message",
+    numberId: number.id,
+    conversationId: 0,
+    message: {
+      id: 0,
+      conversationId: 0,
+      direction: "in",
+      kind: "reply",
+      body: row.body,
+      status: "received",
+      errorCode: null,
+      errorReason: null,
+      segments: row.segments,
+      encoding: row.encoding,
+      authorUserId: null,
+      authorName: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+  } satisfies NewLiveEvent;
+  const live = db
+    .insert(liveEvents)
+    .select(
+      sql`select null, number_id, 'message', json_set(${JSON.stringify(template)}, '$.conversationId', conversation_id, '$.message.id', id, '$.message.conversationId', conversation_id), ${now}
+        from messages where number_id = ${number.id} and idempotency_key = ${nonce}`,
+    )
+    .returning({ id: liveEvents.id, payload: liveEvents.payload });
+  const [, stored, event] = await db.batch([
+    conversation,
+    message,
+    live,
     ...(row.eventId
       ? [
           db
@@ -51,40 +115,16 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<Message | n
         ]
       : []),
     db
-      .insert(conversations)
-      .values({ orgId: number.orgId, numberId: number.id, phone, lastMessageAt: now, createdAt: now })
-      .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),
-    db
-      .insert(messages)
-      .values({
-        orgId: number.orgId,
-        numberId: number.id,
-        conversationId: sql`(select id from conversations where number_id = ${number.id} and phone = ${phone})`,
-        direction: "in",
-        kind: "reply",
-        body: row.body,
-        status: "received",
-        carrier: row.carrier,
-        carrierMessageId: row.carrierMessageId,
-        segments: row.segments,
-        encoding: row.encoding,
-        idempotencyKey: nonce,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({ target: [messages.carrier, messages.carrierMessageId] }),
-    db
       .update(conversations)
       .set({ lastMessageAt: now, lastMessagePreview: row.body.slice(0, PREVIEW_LENGTH), unread: true })
       .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), inserted)),
     ...optOutStatements(db, row, nonce, inserted),
-  ];
-  if (!first) throw new Error("empty batch");
-  await db.batch([first, ...rest]);
-  const stored = await db.query.messages.findFirst({
-    where: and(eq(messages.numberId, number.id), eq(messages.idempotencyKey, nonce)),
-  });
-  return stored ?? null;
+  ]);
+  const [inserted0] = stored;
+  const [eventRow] = event;
+  if (!inserted0) return null;
+  if (!eventRow) throw new Error("inbound message stored without its live event");
+  return { message: inserted0, live: rowToLiveEvent(eventRow) };
 }
 
 /**
