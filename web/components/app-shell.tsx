@@ -1,7 +1,11 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { createEffect, ErrorBoundary, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, ErrorBoundary, lazy, onCleanup, onMount, Show } from "solid-js";
 import { messageOf } from "../lib/api";
+import { totalUnread } from "../lib/queue-store";
 import { isAdmin, loadSession, session, signOut, watchIdle } from "../lib/session";
+
+/** Sockets, toasts and chime: a separate chunk, so the sign-in page never loads them. */
+const LiveNotifier = lazy(() => import("./live-notifier"));
 
 /**
  * The signed-in frame: the main toolbar and the page. Whenever the session ends (sign-out, idle timeout,
@@ -42,7 +46,13 @@ export function AppShell(props: RouteSectionProps) {
               <span class="practice">{me().org?.name}</span>
             </div>
             <nav aria-label="Main" class="main-nav">
-              <A href="/queue">Text Messages</A>
+              <A href="/queue" classList={{ "has-unread": totalUnread() > 0 }}>
+                <span class="nav-icon" aria-hidden="true" />
+                Text Messages
+                <Show when={totalUnread() > 0}>
+                  <span class="visually-hidden"> ({totalUnread()} unread)</span>
+                </Show>
+              </A>
               <A href="/rolodex">Rolodex</A>
               <Show when={isAdmin()}>
                 <A href="/settings">Settings</A>
@@ -69,6 +79,7 @@ export function AppShell(props: RouteSectionProps) {
               {props.children}
             </ErrorBoundary>
           </main>
+          <LiveNotifier />
         </>
       )}
     </Show>

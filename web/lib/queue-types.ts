@@ -4,7 +4,9 @@
  */
 import type { api, Ok } from "./api";
 
-type QueuePage = Ok<Awaited<ReturnType<(typeof api.api.queue.numbers)[":numberId"]["conversations"]["$get"]>>>;
+type QueuePage = Ok<
+  Awaited<ReturnType<(typeof api.api.queue.numbers)[":numberId"]["conversations"]["$get"]>>
+>;
 type ThreadPage = Ok<Awaited<ReturnType<(typeof api.api.conversations)[":id"]["messages"]["$get"]>>>;
 type CatchUp = Ok<Awaited<ReturnType<typeof api.api.live.events.$get>>>;
 

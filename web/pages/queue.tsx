@@ -1,9 +1,178 @@
-/** Placeholder until the text queue lands: keeps the toolbar link honest. */
+import { useSearchParams } from "@solidjs/router";
+import { createEffect, createSignal, lazy, on, onCleanup, Show } from "solid-js";
+import { ConversationList } from "../components/conversation-list";
+import { ConversationView } from "../components/conversation-view";
+import { NotificationSettings } from "../components/notification-settings";
+import { NumberPicker } from "../components/number-picker";
+import { Alert } from "../components/ui/Alert";
+import { CheckboxField } from "../components/ui/CheckboxField";
+import { TextField } from "../components/ui/TextField";
+import { loadSummary, markUnread, queue, showList, loadList } from "../lib/queue-store";
+import type { Conversation } from "../lib/queue-types";
+import { session } from "../lib/session";
+import { closeThread, openThread, thread } from "../lib/thread-store";
+
+const RolodexStart = lazy(() => import("../components/rolodex-start"));
+
+/** Remembered per browser: the front desk PC of the Westside office opens on Westside. */
+const NUMBER_KEY = "textdesk.queue.number";
+const SEARCH_DELAY_MS = 250;
+
+/** The text queue: pick a clinic number, find a conversation, read and reply, start one from the Rolodex. */
 export default function QueuePage() {
+  const [params, setParams] = useSearchParams<{ number?: string; conversation?: string }>();
+  const numbers = () => session.me?.numbers ?? [];
+  const timeZone = () => session.me?.org?.timezone ?? "UTC";
+
+  const numberId = () => {
+    const ids = numbers().map((n) => n.id);
+    const wanted = [Number(params.number), Number(localStorage.getItem(NUMBER_KEY))];
+    return wanted.find((id) => ids.includes(id)) ?? ids[0] ?? null;
+  };
+  const number = () => numbers().find((n) => n.id === numberId());
+  const conversationId = () => (params.conversation ? Number(params.conversation) : null);
+
+  const [text, setText] = createSignal("");
+  const [query, setQuery] = createSignal("");
+  const [unreadOnly, setUnreadOnly] = createSignal(false);
+  const [rolodex, setRolodex] = createSignal(false);
+  const [settingsOpen, setSettingsOpen] = createSignal(false);
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(timer));
+
+  void loadSummary();
+  createEffect(
+    on([numberId, query, unreadOnly], ([id, q, unread]) => {
+      if (id !== null) void showList(id, q, unread);
+    }),
+  );
+  createEffect(
+    on(conversationId, (id) => {
+      if (id === null || Number.isNaN(id)) closeThread();
+      else void openThread(id);
+    }),
+  );
+  onCleanup(closeThread);
+
+  function pickNumber(id: number) {
+    localStorage.setItem(NUMBER_KEY, String(id));
+    setRolodex(false);
+    setParams({ number: String(id), conversation: undefined });
+  }
+
+  function open(conversation: Conversation) {
+    setRolodex(false);
+    setParams({ number: String(conversation.numberId), conversation: String(conversation.id) });
+  }
+
+  function unread(conversation: Conversation) {
+    void markUnread(conversation.id);
+    // Leaving it open would read it again; "later" means back to the list.
+    if (conversation.id === conversationId()) setParams({ conversation: undefined });
+  }
+
+  const showingDetail = () => rolodex() || conversationId() !== null;
+
   return (
-    <section class="stack" aria-labelledby="queue-title">
-      <h1 id="queue-title">Text Messages</h1>
-      <p class="empty">The message queue arrives soon. Until then, find patients in the Rolodex.</p>
+    <section class="queue" classList={{ "show-detail": showingDetail() }} aria-labelledby="queue-title">
+      <div class="queue-side">
+        <div class="queue-head">
+          <h1 id="queue-title" class="visually-hidden">
+            Text Messages
+          </h1>
+          <NumberPicker numbers={numbers()} value={numberId()} unread={queue.unread} onChange={pickNumber} />
+          <div class="actions">
+            <button
+              type="button"
+              class="button small"
+              aria-pressed={rolodex()}
+              onClick={() => {
+                setRolodex(true);
+                setParams({ conversation: undefined });
+              }}
+            >
+              Rolodex
+            </button>
+            <button
+              type="button"
+              class="button small"
+              aria-expanded={settingsOpen()}
+              onClick={() => setSettingsOpen(!settingsOpen())}
+            >
+              My notifications
+            </button>
+          </div>
+        </div>
+        <Show when={settingsOpen()}>
+          <NotificationSettings />
+        </Show>
+        <div role="search" class="queue-filters">
+          <TextField
+            label="Search conversations"
+            type="search"
+            autocomplete="off"
+            placeholder="Name or phone"
+            value={text()}
+            onValue={(value) => {
+              setText(value);
+              clearTimeout(timer);
+              timer = setTimeout(() => setQuery(value.trim()), SEARCH_DELAY_MS);
+            }}
+          />
+          <CheckboxField label="Only show unread" checked={unreadOnly()} onValue={setUnreadOnly} />
+        </div>
+        <Alert message={queue.list.error} />
+        <Show when={numbers().length === 0}>
+          <p class="empty">No clinic numbers are shared with you yet. Ask an admin.</p>
+        </Show>
+        <Show when={!queue.list.loading && queue.list.conversations.length === 0 && numbers().length > 0}>
+          <p class="empty">
+            {query()
+              ? `No conversations match “${query()}”.`
+              : unreadOnly()
+                ? "No unread conversations."
+                : `No texts in the last ${session.me?.org?.queueWindowDays ?? 10} days.`}
+          </p>
+        </Show>
+        <ConversationList
+          conversations={queue.list.conversations}
+          selectedId={conversationId()}
+          timeZone={timeZone()}
+          hasMore={queue.list.nextCursor !== null}
+          loading={queue.list.loading}
+          onOpen={open}
+          onLoadMore={() => void loadList(true)}
+          onMarkUnread={unread}
+        />
+      </div>
+      <div class="queue-main">
+        <Show when={rolodex() && number()} keyed>
+          {(n) => (
+            <RolodexStart
+              number={n}
+              onClose={() => setRolodex(false)}
+              onStarted={(id) => {
+                setRolodex(false);
+                setParams({ number: String(n.id), conversation: String(id) });
+              }}
+            />
+          )}
+        </Show>
+        <Show when={!rolodex() && conversationId() !== null}>
+          <ConversationView
+            timeZone={timeZone()}
+            numberLabel={numbers().find((n) => n.id === thread.conversation?.numberId)?.label ?? ""}
+            onBack={() => setParams({ conversation: undefined })}
+            onMarkUnread={() => {
+              if (thread.conversation) unread(thread.conversation);
+            }}
+          />
+        </Show>
+        <Show when={!showingDetail()}>
+          <p class="empty queue-placeholder">Choose a conversation, or start one from the Rolodex.</p>
+        </Show>
+      </div>
     </section>
   );
 }

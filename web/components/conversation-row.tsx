@@ -1,0 +1,59 @@
+import { conversationName, listTime } from "../lib/queue-format";
+import type { Conversation } from "../lib/queue-types";
+
+type Props = {
+  conversation: Conversation;
+  selected: boolean;
+  menuOpen: boolean;
+  timeZone: string;
+  onOpen: () => void;
+  /** Opens the row menu at a point (right-click) or under the menu button (keyboard). */
+  onMenu: (x: number, y: number, returnFocus: HTMLElement) => void;
+};
+
+/** One conversation in the queue: a red dot while unread, green once read, with words for screen readers. */
+export function ConversationRow(props: Props) {
+  let menuButton: HTMLButtonElement | undefined;
+  const name = () => conversationName(props.conversation);
+  return (
+    <div
+      class="conv-row"
+      classList={{ unread: props.conversation.unread, selected: props.selected }}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        if (menuButton) props.onMenu(e.clientX, e.clientY, menuButton);
+      }}
+    >
+      <button
+        type="button"
+        class="conv-open"
+        aria-current={props.selected ? "true" : undefined}
+        onClick={() => props.onOpen()}
+      >
+        <span
+          class="dot"
+          classList={{ "dot-unread": props.conversation.unread }}
+          role="img"
+          aria-label={props.conversation.unread ? "Unread" : "Read"}
+        />
+        <span class="conv-name">{name()}</span>
+        <span class="conv-time">{listTime(props.conversation.lastMessageAt, props.timeZone)}</span>
+        <span class="conv-preview">{props.conversation.lastMessagePreview}</span>
+      </button>
+      <button
+        ref={menuButton}
+        type="button"
+        class="conv-menu-button"
+        aria-haspopup="menu"
+        aria-expanded={props.menuOpen}
+        aria-label={`Actions for ${name()}`}
+        onClick={(e) => {
+          const box = e.currentTarget.getBoundingClientRect();
+          props.onMenu(box.left, box.bottom, e.currentTarget);
+        }}
+      >
+        <span aria-hidden="true">⋮</span>
+      </button>
+    </div>
+  );
+}

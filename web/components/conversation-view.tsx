@@ -1,0 +1,159 @@
+import { createEffect, For, lazy, on, Show } from "solid-js";
+import { api, ApiError, call } from "../lib/api";
+import { conversationName } from "../lib/queue-format";
+import type { LiveMessage } from "../lib/queue-types";
+import { loadOlder, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
+import { Composer } from "./composer";
+import { MessageBubble } from "./message-bubble";
+import { OptedOutBanner } from "./opted-out-banner";
+import { Alert } from "./ui/Alert";
+
+const ExportHistory = lazy(() => import("./export-history"));
+
+/** Closer than this to the bottom counts as "reading the latest": new texts keep the log scrolled down. */
+const STICKY_PX = 80;
+
+type Props = { timeZone: string; numberLabel: string; onBack: () => void; onMarkUnread: () => void };
+
+/** The open conversation: who, the chat log (older texts on scroll-up), and the composer or opt-out banner. */
+export function ConversationView(props: Props) {
+  let log: HTMLDivElement | undefined;
+  let nearBottom = true;
+  let fromBottom: number | null = null;
+
+  const name = () => (thread.conversation ? conversationName(thread.conversation) : "");
+
+  function older() {
+    if (!log || !thread.hasMore || thread.loadingOlder) return;
+    // Keep the text under the reader's eye where it is while older ones are added above it.
+    fromBottom = log.scrollHeight - log.scrollTop;
+    void loadOlder();
+  }
+
+  function onScroll() {
+    if (!log) return;
+    nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < STICKY_PX;
+    if (log.scrollTop < STICKY_PX) older();
+  }
+
+  createEffect(
+    on(
+      () => [thread.id, thread.messages.length, thread.messages.at(-1)?.id] as const,
+      ([id], previous) => {
+        if (!log) return;
+        if (fromBottom !== null) {
+          log.scrollTop = log.scrollHeight - fromBottom;
+          fromBottom = null;
+        } else if (nearBottom || id !== previous?.[0]) {
+          log.scrollTop = log.scrollHeight;
+          nearBottom = true;
+        }
+      },
+    ),
+  );
+
+  /** A 409 opted_out is a banner, never a sign-out: fetch the date it happened, for the banner. */
+  async function refused(error: unknown) {
+    if (!(error instanceof ApiError) || error.code !== "opted_out" || thread.id === null) return;
+    try {
+      const { conversation } = await call(
+        api.api.conversations[":id"].$get({ param: { id: String(thread.id) } }),
+      );
+      setOptedOut(conversation.optedOutAt ?? Date.now());
+    } catch {
+      setOptedOut(Date.now());
+    }
+  }
+
+  async function send(body: string, idempotencyKey: string) {
+    const id = thread.id;
+    if (id === null) return;
+    try {
+      const { message } = await call(
+        api.api.conversations[":id"].messages.$post({
+          param: { id: String(id) },
+          json: { body, idempotencyKey },
+        }),
+      );
+      upsertMessage(message);
+      nearBottom = true;
+    } catch (error) {
+      await refused(error);
+      throw error;
+    }
+  }
+
+  async function retry(message: LiveMessage) {
+    try {
+      const answer = await call(
+        api.api.conversations[":id"].messages[":messageId"].retry.$post({
+          param: { id: String(message.conversationId), messageId: String(message.id) },
+        }),
+      );
+      upsertMessage(answer.message);
+    } catch (error) {
+      await refused(error);
+    }
+  }
+
+  return (
+    <section class="thread" aria-labelledby="thread-title">
+      <header class="thread-head">
+        <button type="button" class="button small back" onClick={() => props.onBack()}>
+          ← Conversations
+        </button>
+        <div class="thread-who">
+          <h2 id="thread-title">{name()}</h2>
+          <p class="hint">
+            {thread.conversation?.phoneDisplay} · to {props.numberLabel}
+          </p>
+        </div>
+        <div class="actions">
+          <button type="button" class="button small" onClick={() => props.onMarkUnread()}>
+            Mark Unread
+          </button>
+          <Show when={thread.conversation} keyed>
+            {(c) => <ExportHistory numberId={c.numberId} phone={c.phone} />}
+          </Show>
+        </div>
+      </header>
+      <Alert message={thread.error} />
+      <div ref={log} class="thread-log" onScroll={onScroll}>
+        <Show when={thread.hasMore}>
+          <button
+            type="button"
+            class="button small load-older"
+            disabled={thread.loadingOlder}
+            onClick={older}
+          >
+            {thread.loadingOlder ? "Loading…" : "Load older messages"}
+          </button>
+        </Show>
+        <Show when={!thread.loading || thread.messages.length > 0} fallback={<p class="loading">Loading…</p>}>
+          <ol class="bubbles" role="log" aria-label={`Messages with ${name()}`}>
+            <For each={thread.messages}>
+              {(message) => (
+                <MessageBubble
+                  message={message}
+                  patientName={name()}
+                  timeZone={props.timeZone}
+                  onRetry={(m) => void retry(m)}
+                />
+              )}
+            </For>
+          </ol>
+        </Show>
+      </div>
+      <Show
+        when={thread.conversation?.optedOutAt}
+        fallback={
+          <Show when={thread.conversation}>
+            <Composer label={`Reply to ${name()}`} onSend={send} />
+          </Show>
+        }
+      >
+        {(at) => <OptedOutBanner optedOutAt={at()} timeZone={props.timeZone} />}
+      </Show>
+    </section>
+  );
+}

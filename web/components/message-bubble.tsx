@@ -1,0 +1,49 @@
+import { Show } from "solid-js";
+import { messageTime, senderLabel, statusLabel } from "../lib/queue-format";
+import type { LiveMessage } from "../lib/queue-types";
+
+type Props = {
+  message: LiveMessage;
+  patientName: string;
+  timeZone: string;
+  onRetry: (message: LiveMessage) => void;
+};
+
+/** One text: the clinic's in green on the right, the patient's in grey on the left. */
+export function MessageBubble(props: Props) {
+  const m = () => props.message;
+  const failed = () => m().status === "failed" || m().status === "undelivered";
+  return (
+    <li class="bubble-row" classList={{ out: m().direction === "out", in: m().direction === "in" }}>
+      <div class="bubble">
+        <p class="bubble-body">{m().body}</p>
+        <p class="bubble-meta">
+          <span class="sender">{senderLabel(m(), props.patientName)}</span>
+          <span aria-hidden="true"> · </span>
+          <time dateTime={new Date(m().createdAt).toISOString()}>
+            {messageTime(m().createdAt, props.timeZone)}
+          </time>
+          <Show when={statusLabel(m())}>
+            {(status) => (
+              <>
+                <span aria-hidden="true"> · </span>
+                <span class="status" classList={{ "status-failed": failed() }}>
+                  {status()}
+                </span>
+              </>
+            )}
+          </Show>
+        </p>
+        <Show when={failed()}>
+          <p class="bubble-error">
+            {m().errorReason ?? "The carrier did not deliver this text."}
+            <Show when={m().errorCode}>{(code) => <> (error {code()})</>}</Show>{" "}
+            <button type="button" class="button small" onClick={() => props.onRetry(m())}>
+              Retry
+            </button>
+          </p>
+        </Show>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * The open conversation: its row (names, opt-out) and its messages, oldest first for display. Live events
+ * update messages in place by id; delivery status only moves forward, as on the server, so a late "sent"
+ * replayed after "delivered" changes nothing.
+ */
+import { batch } from "solid-js";
+import { createStore, produce, reconcile } from "solid-js/store";
+import { api, call, messageOf } from "./api";
+import { markRead } from "./queue-store";
+import type { Conversation, LiveEvent, LiveMessage, MessageStatus } from "./queue-types";
+
+const PAGE_SIZE = 50;
+
+const RANK: Record<MessageStatus, number> = {
+  received: 0,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+};
+
+type ThreadState = {
+  id: number | null;
+  conversation: Conversation | null;
+  messages: LiveMessage[];
+  hasMore: boolean;
+  loading: boolean;
+  loadingOlder: boolean;
+  error: string | null;
+};
+
+const EMPTY: ThreadState = {
+  id: null,
+  conversation: null,
+  messages: [],
+  hasMore: false,
+  loading: false,
+  loadingOlder: false,
+  error: null,
+};
+
+const [thread, setThread] = createStore<ThreadState>({ ...EMPTY });
+export { thread };
+
+let ticket = 0;
+let replay: LiveEvent[] | null = null;
+
+/** Opens a conversation and marks it read for everyone, as opening it at the front desk means. */
+export async function openThread(id: number, options: { markRead?: boolean } = {}): Promise<void> {
+  const mine = ++ticket;
+  replay = [];
+  if (thread.id !== id) setThread({ ...EMPTY, id, loading: true });
+  else setThread({ loading: true, error: null });
+  try {
+    const param = { id: String(id) };
+    const [{ conversation }, page] = await Promise.all([
+      call(api.api.conversations[":id"].$get({ param })),
+      call(api.api.conversations[":id"].messages.$get({ param, query: { limit: String(PAGE_SIZE) } })),
+    ]);
+    if (mine !== ticket) return;
+    const missed = replay;
+    replay = null;
+    batch(() => {
+      setThread("conversation", reconcile(conversation));
+      setThread("messages", reconcile([...page.messages].reverse(), { key: "id" }));
+      setThread({ hasMore: page.hasMore, loading: false });
+      for (const event of missed) applyToThread(event);
+    });
+    if (options.markRead !== false && conversation.unread) await markRead(id);
+  } catch (error) {
+    if (mine === ticket) {
+      replay = null;
+      setThread({ loading: false, error: messageOf(error) });
+    }
+  }
+}
+
+export function closeThread() {
+  ticket++;
+  replay = null;
+  setThread({ ...EMPTY });
+}
+
+/** Older messages for scroll-up, by keyset on the oldest id shown. */
+export async function loadOlder(): Promise<void> {
+  const oldest = thread.messages[0];
+  const id = thread.id;
+  if (!oldest || id === null || !thread.hasMore || thread.loadingOlder) return;
+  setThread("loadingOlder", true);
+  try {
+    const page = await call(
+      api.api.conversations[":id"].messages.$get({
+        param: { id: String(id) },
+        query: { before: String(oldest.id), limit: String(PAGE_SIZE) },
+      }),
+    );
+    if (thread.id !== id) return;
+    const known = new Set(thread.messages.map((m) => m.id));
+    const older = [...page.messages].reverse().filter((m) => !known.has(m.id));
+    setThread({ messages: [...older, ...thread.messages], hasMore: page.hasMore, loadingOlder: false });
+  } catch (error) {
+    setThread({ loadingOlder: false, error: messageOf(error) });
+  }
+}
+
+/** Adds or updates a message (a send's answer, a live event); status never moves backwards. */
+export function upsertMessage(message: LiveMessage) {
+  if (message.conversationId !== thread.id) return;
+  setThread(
+    "messages",
+    produce((messages) => {
+      const existing = messages.find((m) => m.id === message.id);
+      if (!existing) {
+        messages.push({ ...message });
+        messages.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+        return;
+      }
+      if (RANK[message.status] >= RANK[existing.status]) Object.assign(existing, message);
+    }),
+  );
+}
+
+export function setOptedOut(optedOutAt: number | null) {
+  if (thread.conversation) setThread("conversation", "optedOutAt", optedOutAt);
+}
+
+export function applyToThread(event: LiveEvent) {
+  const open = thread.conversation;
+  if (thread.id === null) return;
+  if (replay) replay.push(event);
+  switch (event.type) {
+    case "message":
+      if (event.conversationId !== thread.id) return;
+      upsertMessage(event.message);
+      // The server marks the conversation unread on every inbound text (until someone reads it).
+      if (open && event.message.direction === "in") setThread("conversation", "unread", true);
+      return;
+    case "message_status":
+      if (event.conversationId !== thread.id) return;
+      setThread("messages", (m) => m.id === event.messageId && RANK[event.status] >= RANK[m.status], {
+        status: event.status,
+        errorCode: event.errorCode,
+        errorReason: event.errorReason,
+      });
+      return;
+    case "read_state":
+      if (open && event.conversationId === thread.id) setThread("conversation", "unread", event.unread);
+      return;
+    case "opt_out":
+      if (open && open.numberId === event.numberId && open.phone === event.phone) {
+        setOptedOut(event.optedOut ? event.changedAt : null);
+      }
+      return;
+  }
+}
