@@ -76,10 +76,23 @@ export async function sendText(input: SendTextInput, options: SendOptions = {}):
   });
   if (!created) return message;
   await publishMessage(env, db, message);
+  return deliverStored({ db, env, number, message, phone: input.phone }, options);
+}
 
+/**
+ * Sends a message already stored as `queued` (or claimed as `sending`) and records the outcome: the second
+ * half of sendText, also used by the background drain of API texts (messaging/outbound-drain.ts). The caller
+ * has checked opt-out and made sure nobody else is sending this row.
+ */
+export async function deliverStored(
+  target: { db: Db; env: Env; number: ClinicNumber; message: Message; phone: string },
+  options: SendOptions = {},
+): Promise<Message> {
+  const { db, env, number, message, phone } = target;
+  const now = options.now ?? Date.now;
   const outcome = await sendWithRetry(
     number,
-    { from: number.e164, to: input.phone, body, messageId: message.id },
+    { from: number.e164, to: phone, body: message.body, messageId: message.id },
     env,
     options,
   );
@@ -105,10 +118,10 @@ export async function sendText(input: SendTextInput, options: SendOptions = {}):
     const at = now();
     await recordCarrierOptOut(
       db,
-      { orgId: number.orgId, numberId: number.id, phone: input.phone, code: outcome.code },
+      { orgId: number.orgId, numberId: number.id, phone, code: outcome.code },
       at,
     );
-    await publishOptOut(env, db, { numberId: number.id, phone: input.phone, optedOut: true, changedAt: at });
+    await publishOptOut(env, db, { numberId: number.id, phone, optedOut: true, changedAt: at });
   }
   const final = updated ?? message;
   if (updated) await publishStatus(env, db, updated);

@@ -1,0 +1,115 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { insertApiKey, listApiKeys, revokeApiKey } from "../db/queries/api-keys";
+import { notFound } from "../lib/errors";
+import { randomToken, sha256Hex } from "../lib/crypto";
+import { idParam } from "../lib/schemas";
+import { validate } from "../lib/validate";
+import { API_KEY_PREFIX } from "../middleware/api-key";
+
+const createKey = z.strictObject({ name: z.string().trim().min(1, "is required").max(100) });
+
+/** Characters of the secret kept in clear, so admins can match a key to the system using it. */
+const SHOWN_PREFIX_LENGTH = API_KEY_PREFIX.length + 8;
+
+const keyExample = {
+  id: 3,
+  name: "Practice management sync",
+  prefix: "tdk_Xq3vR9aB",
+  createdAt: 1767225600000,
+  lastUsedAt: null,
+  revokedAt: null,
+};
+
+/**
+ * Admin: API keys for the practice-management system (/api/v1). The secret is 32 random bytes, returned once
+ * by the create call; D1 keeps only its SHA-256 (a random 256-bit secret needs no slow KDF: there is nothing
+ * to guess), so a leaked database yields no usable key.
+ */
+export const adminApiKeyRoutes = new Hono<AppEnv>()
+  .get(
+    "/",
+    describeRoute({
+      tags: ["admin"],
+      summary: "List the practice's API keys (name, prefix, created, last used, revoked)",
+      responses: {
+        200: {
+          description: "Newest first",
+          content: { "application/json": { example: { apiKeys: [keyExample] } } },
+        },
+      },
+    }),
+    async (c) => {
+      const apiKeys = await listApiKeys(c.get("db"), c.get("session").org.id);
+      return c.json({ apiKeys }, 200);
+    },
+  )
+  .post(
+    "/",
+    describeRoute({
+      tags: ["admin"],
+      summary: "Create an API key; the secret is in this answer only",
+      requestBody: {
+        content: { "application/json": { example: { name: "Practice management sync" } } },
+      },
+      responses: {
+        201: {
+          description: "The key and its secret, shown once",
+          content: {
+            "application/json": {
+              example: { apiKey: keyExample, secret: "tdk_Xq3vR9aB…43 characters in all after tdk_" },
+            },
+          },
+        },
+      },
+    }),
+    validate("json", createKey),
+    async (c) => {
+      const session = c.get("session");
+      const secret = `${API_KEY_PREFIX}${randomToken(32)}`;
+      const apiKey = await insertApiKey(
+        c.get("db"),
+        {
+          orgId: session.org.id,
+          userId: session.user.id,
+          name: c.req.valid("json").name,
+          prefix: secret.slice(0, SHOWN_PREFIX_LENGTH),
+          secretHash: await sha256Hex(secret),
+        },
+        Date.now(),
+      );
+      c.header("Cache-Control", "no-store");
+      return c.json({ apiKey, secret }, 201);
+    },
+  )
+  .delete(
+    "/:id",
+    describeRoute({
+      tags: ["admin"],
+      summary: "Revoke an API key (its next request is refused with 401)",
+      responses: {
+        200: {
+          description: "The revoked key",
+          content: {
+            "application/json": { example: { apiKey: { ...keyExample, revokedAt: 1767312000000 } } },
+          },
+        },
+        404: { description: "No live key of this practice has that id" },
+      },
+    }),
+    validate("param", idParam),
+    async (c) => {
+      const session = c.get("session");
+      const apiKey = await revokeApiKey(
+        c.get("db"),
+        session.org.id,
+        c.req.valid("param").id,
+        session.user.id,
+        Date.now(),
+      );
+      if (!apiKey) throw notFound("API key");
+      return c.json({ apiKey }, 200);
+    },
+  );
