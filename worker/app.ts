@@ -12,6 +12,7 @@ import { seedDemo } from "./db/seed-demo";
 import { AppError, type ErrorBody } from "./lib/errors";
 import { csrfProtection } from "./middleware/csrf";
 import { requireAdmin, requireSession } from "./middleware/session";
+import { requireApiKey } from "./middleware/api-key";
 import { authRoutes } from "./routes/auth";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminNumberRoutes, numberRoutes } from "./routes/admin-numbers";
@@ -25,6 +26,9 @@ import { exportRoutes } from "./routes/exports";
 import { setupRoutes } from "./routes/setup";
 import { simulatorRoutes } from "./routes/simulator";
 import { webhookRoutes } from "./routes/webhooks";
+import { adminApiKeyRoutes } from "./routes/admin-api-keys";
+import { apiV1MessageRoutes } from "./routes/api-v1-messages";
+import { apiV1PatientRoutes } from "./routes/api-v1-patients";
 
 /** Seeding runs once per isolate in local development; the promise makes concurrent first requests wait. */
 let demoSeeded: Promise<unknown> | undefined;
@@ -56,6 +60,8 @@ app.use("/api/queue/*", requireSession);
 app.use("/api/conversations/*", requireSession);
 app.use("/api/messages", requireSession);
 app.use("/api/admin/*", requireSession, requireAdmin);
+// The practice-system API: API keys only, never the session cookie.
+app.use("/api/v1/*", requireApiKey());
 
 const routes = app
   .get("/healthz", (c) => c.json({ ok: true }, 200))
@@ -73,7 +79,10 @@ const routes = app
   .route("/api/admin/users", adminUserRoutes)
   .route("/api/admin/numbers", adminNumberRoutes)
   .route("/api/admin/numbers", adminNumberSettingsRoutes)
-  .route("/api/admin", adminSettingsRoutes);
+  .route("/api/admin", adminSettingsRoutes)
+  .route("/api/admin/api-keys", adminApiKeyRoutes)
+  .route("/api/v1/patients", apiV1PatientRoutes)
+  .route("/api/v1/messages", apiV1MessageRoutes);
 
 app.get(
   "/api/openapi.json",
@@ -86,7 +95,11 @@ app.get(
           "Two-way texting inbox for clinics. Browser sessions use the td_session cookie; every error is { error: { code, message } }.",
       },
       components: {
-        securitySchemes: { session: { type: "apiKey", in: "cookie", name: "td_session" } },
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "td_session" },
+          // /api/v1: the practice-management system, with a key an admin created (Settings, API keys).
+          apiKey: { type: "http", scheme: "bearer", bearerFormat: "tdk_…" },
+        },
       },
       security: [{ session: [] }],
     },

@@ -1,6 +1,7 @@
 import type { Db } from "./db/client";
 import type { ClinicNumberHub } from "./realtime/clinic-number-hub";
 import type { Session } from "./middleware/session";
+import type { ApiPrincipal } from "./middleware/api-key";
 
 /** Bindings and variables from wrangler.toml, .dev.vars and `wrangler secret put`. */
 export interface Env {
@@ -28,5 +29,7 @@ export interface AppEnv {
   Variables: {
     db: Db;
     session: Session;
+    /** Set by requireApiKey on /api/v1/*: the key and its practice. */
+    apiKey: ApiPrincipal;
   };
 }

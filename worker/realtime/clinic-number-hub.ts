@@ -5,9 +5,15 @@
  *
  * The Worker authenticates every upgrade (session cookie, number visible to the user) before it reaches
  * this object, and passes the verified user id in a header; the object is not reachable from outside.
+ *
+ * Its alarm also sends the practice-system API's queued texts for this number at the carrier's pace
+ * (messaging/outbound-drain.ts explains why here rather than in a Queue). The only state it stores for that
+ * is its own number id; the texts themselves stay in D1.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { createDb } from "../db/client";
+import { drainQueued } from "../messaging/outbound-drain";
 import { CLOSE, PING, PONG, type LiveEvent, type ServerFrame } from "./protocol";
 
 /** Header the Worker sets after it has authenticated the upgrade. */
@@ -15,6 +21,9 @@ export const USER_HEADER = "x-textdesk-user";
 
 /** Kept on each socket with serializeAttachment, so it survives hibernation (limit: 16 KiB). */
 type Attachment = { userId: number; connectedAt: number };
+
+/** Storage key of the clinic number this object serves, written by the first scheduleDrain. */
+const NUMBER_KEY = "numberId";
 
 export class ClinicNumberHub extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -51,6 +60,24 @@ export class ClinicNumberHub extends DurableObject<Env> {
       }
     }
     return sent;
+  }
+
+  /**
+   * Makes sure the drain runs no later than `at`. An earlier alarm already set is kept: the drain looks at
+   * everything due when it runs, and sets the next alarm itself.
+   */
+  async scheduleDrain(numberId: number, at: number): Promise<void> {
+    await this.ctx.storage.put(NUMBER_KEY, numberId);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** Sends the next due queued texts of this number, then sleeps until the next one is due. */
+  override async alarm(): Promise<void> {
+    const numberId = await this.ctx.storage.get<number>(NUMBER_KEY);
+    if (numberId === undefined) return;
+    const { nextAt } = await drainQueued({ db: createDb(this.env.DB), env: this.env, numberId });
+    if (nextAt !== null) await this.ctx.storage.setAlarm(nextAt);
   }
 
   /** How many sockets are open, for tests and diagnostics. */

@@ -1,0 +1,151 @@
+/**
+ * @module Accepting a practice-system batch of reminder or campaign texts (POST /api/v1/messages).
+ *
+ * Every recipient gets its own answer: queued (goes out within seconds), held (a campaign text outside quiet
+ * hours, stored and sent when the window opens), or refused with a reason (unknown patient, invalid or
+ * not-mobile phone, opted out). Accepted texts are stored `queued` with a `send_after` time in ONE D1 batch
+ * and the request returns at once; the clinic number's Durable Object sends them at the carrier's pace
+ * (messaging/outbound-drain.ts). Each stored text lives in the ordinary conversation of the clinic number and
+ * the phone, so it shows in the queue with its kind and a reply threads under it.
+ */
+import type { Db } from "../db/client";
+import { messagesByKeys, insertQueuedBatch, optedOutAmong } from "../db/queries/outbound-batch";
+import { patientsByExternalIds, timezonesByPhone } from "../db/queries/patient-sync";
+import type { ClinicNumber, Organization } from "../db/schema";
+import { DEFAULT_QUIET_HOURS, earliestSendTime, isValidWindow, type QuietHours } from "../domain/quiet-hours";
+import { checkRecipientPhone } from "../domain/recipient-phone";
+import { measureText } from "../domain/segments";
+
+export type ApiKind = "reminder" | "campaign";
+export type Recipient = { externalId: string } | { phone: string };
+export type RefusalReason = "unknown_patient" | "invalid_phone" | "not_mobile" | "opted_out" | "quiet_hours";
+
+export type RecipientResult =
+  | { index: number; status: "queued"; messageId: number; sendAfter: number }
+  | { index: number; status: "held"; reason: "quiet_hours"; messageId: number; sendAfter: number }
+  | { index: number; status: "refused"; reason: RefusalReason; message: string };
+
+const REFUSALS: Record<RefusalReason, string> = {
+  unknown_patient: "No patient of this practice has that externalId.",
+  invalid_phone: "The phone number is not valid.",
+  not_mobile: "The phone is a landline or a service number that cannot receive texts.",
+  opted_out: "This phone opted out of texts from this clinic number (it can text START to opt back in).",
+  quiet_hours: "The patient's time zones never share a moment inside quiet hours.",
+};
+
+export type QueueInput = {
+  db: Db;
+  org: Organization;
+  number: ClinicNumber;
+  kind: ApiKind;
+  body: string;
+  recipients: Recipient[];
+  /** The caller's key for the whole request; each recipient's text is keyed `${key}:${recipient}`. */
+  idempotencyKey: string | null;
+  keyId: number;
+  now: number;
+};
+
+/** The practice's campaign window, or the federal default if the stored one is unusable. */
+export function quietHoursOf(org: Organization): QuietHours {
+  const window = { start: org.quietHoursStart, end: org.quietHoursEnd };
+  return isValidWindow(window) ? window : DEFAULT_QUIET_HOURS;
+}
+
+/**
+ * When a campaign text to `phone` may go out: the earliest instant at or after `now` inside quiet hours in
+ * every time zone recorded for the practice's patients on that phone, or the practice's zone if none is.
+ */
+export function campaignSendTime(org: Organization, zones: Set<string> | undefined, now: number) {
+  return earliestSendTime(now, zones && zones.size > 0 ? [...zones] : [org.timezone], quietHoursOf(org));
+}
+
+type Pending = { index: number; key: string; phone: string };
+
+export async function queueApiMessages(input: QueueInput): Promise<{
+  results: RecipientResult[];
+  nextDueAt: number | null;
+}> {
+  const { db, org, number, now } = input;
+  // Without a caller key every text still gets a unique one, so stored rows map back to recipients.
+  const batchKey = input.idempotencyKey ?? `api:${crypto.randomUUID()}`;
+  const results: RecipientResult[] = [];
+  const refuse = (index: number, reason: RefusalReason) =>
+    results.push({ index, status: "refused", reason, message: REFUSALS[reason] });
+
+  const externalIds = input.recipients.flatMap((r) => ("externalId" in r ? [r.externalId] : []));
+  const patients = new Map(
+    (await patientsByExternalIds(db, org.id, externalIds)).map((p) => [p.externalId ?? "", p]),
+  );
+  const candidates: Pending[] = [];
+  input.recipients.forEach((recipient, index) => {
+    const label = "externalId" in recipient ? `ext:${recipient.externalId}` : `tel:${recipient.phone}`;
+    const phone = "externalId" in recipient ? patients.get(recipient.externalId)?.phone : recipient.phone;
+    if (phone === undefined) return refuse(index, "unknown_patient");
+    const check = checkRecipientPhone(phone);
+    if (!check.ok) return refuse(index, check.reason);
+    const key = `${batchKey}:${"externalId" in recipient ? label : `tel:${check.e164}`}`;
+    candidates.push({ index, key, phone: check.e164 });
+  });
+
+  // A retry of the same request answers from what the first one stored, whatever changed since.
+  const earlier = await messagesByKeys(
+    db,
+    number.id,
+    candidates.map((c) => c.key),
+  );
+  const fresh = candidates.filter((c) => !earlier.has(c.key));
+  const optedOut = await optedOutAmong(
+    db,
+    number.id,
+    fresh.map((c) => c.phone),
+  );
+  const zones =
+    input.kind === "campaign"
+      ? await timezonesByPhone(
+          db,
+          org.id,
+          fresh.map((c) => c.phone),
+        )
+      : new Map<string, Set<string>>();
+  const toStore: (Pending & { sendAfter: number })[] = [];
+  for (const c of fresh) {
+    if (optedOut.has(c.phone)) {
+      refuse(c.index, "opted_out");
+      continue;
+    }
+    const sendAfter = input.kind === "campaign" ? campaignSendTime(org, zones.get(c.phone), now) : now;
+    if (sendAfter === null) refuse(c.index, "quiet_hours");
+    else toStore.push({ ...c, sendAfter });
+  }
+
+  const stored = await insertQueuedBatch(db, {
+    number,
+    kind: input.kind,
+    body: input.body,
+    ...measureText(input.body),
+    rows: dedupeByKey(toStore).map(({ phone, key, sendAfter }) => ({ phone, key, sendAfter })),
+    keyId: input.keyId,
+    now,
+  });
+  for (const c of candidates) {
+    const text = earlier.get(c.key) ?? stored.get(c.key);
+    if (!text) continue;
+    // A text the drain already took has no send_after any more: it was due, so it answers as queued.
+    const sendAfter = text.sendAfter ?? text.createdAt;
+    results.push(
+      sendAfter > text.createdAt
+        ? { index: c.index, status: "held", reason: "quiet_hours", messageId: text.id, sendAfter }
+        : { index: c.index, status: "queued", messageId: text.id, sendAfter },
+    );
+  }
+  results.sort((a, b) => a.index - b.index);
+  const due = [...stored.values()].map((t) => t.sendAfter);
+  return { results, nextDueAt: due.length > 0 ? Math.min(...due) : null };
+}
+
+/** The same phone listed twice in one request is one text, and both entries answer with it. */
+function dedupeByKey<T extends { key: string }>(rows: T[]): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => (seen.has(r.key) ? false : (seen.add(r.key), true)));
+}

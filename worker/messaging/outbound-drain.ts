@@ -1,0 +1,114 @@
+/**
+ * @module The background sender of practice-system texts, run by the clinic number's Durable Object alarm
+ * (realtime/clinic-number-hub.ts).
+ *
+ * Why the Durable Object alarm and not a Cloudflare Queue: pacing is a property of the sending number (a
+ * carrier limits throughput per long code), while a Queue consumer gets batches mixed across numbers and can
+ * only be paced as a whole. There is already exactly one Durable Object per clinic number, single-threaded,
+ * so two drains of the same number never run at once, and no second binding or consumer has to be deployed. The alarm is durable and
+ * retried by the runtime if it throws (developers.cloudflare.com/durable-objects/api/alarms/), and D1 stays
+ * the source of truth: the object keeps no message state, so losing it loses nothing, and the hourly cron
+ * re-arms any number whose due texts have waited too long (index.ts).
+ */
+import type { Env } from "../env";
+import type { Db } from "../db/client";
+import { findNumberById } from "../db/queries/carrier-state";
+import { getOptOut } from "../db/queries/opt-outs";
+import { getOrganization } from "../db/queries/organizations";
+import { claimQueued, deferQueued, dueQueued, failQueued, nextDueAt } from "../db/queries/outbound-batch";
+import { recordSendResult } from "../db/queries/messages";
+import { timezonesByPhone } from "../db/queries/patient-sync";
+import { campaignSendTime } from "./outbound-batch";
+import { deliverStored, type SendOptions } from "./send-text";
+import { publishMessage, publishStatus } from "./live";
+
+/**
+ * Texts sent per tick and the pause between ticks: ten a second per number. Twilio queues what exceeds a
+ * number's throughput on its side (and answers 429 beyond that, which sendText backs off from), and a short
+ * tick keeps the object responsive to the live sockets it also serves.
+ */
+export const DRAIN_BATCH = 10;
+export const DRAIN_INTERVAL_MS = 1_000;
+
+export type DrainResult = { sent: number; held: number; failed: number; nextAt: number | null };
+
+export async function drainQueued(
+  input: { db: Db; env: Env; numberId: number; limit?: number },
+  options: SendOptions = {},
+): Promise<DrainResult> {
+  const { db, env, numberId } = input;
+  const now = options.now ?? Date.now;
+  const started = now();
+  const result: DrainResult = { sent: 0, held: 0, failed: 0, nextAt: null };
+  const number = await findNumberById(db, numberId);
+  const org = number && (await getOrganization(db, number.orgId));
+  if (!number || !org) return result;
+  const due = await dueQueued(db, numberId, started, input.limit ?? DRAIN_BATCH);
+  const campaignPhones = due.filter((d) => d.message.kind === "campaign").map((d) => d.phone);
+  const zones =
+    campaignPhones.length > 0
+      ? await timezonesByPhone(db, org.id, campaignPhones)
+      : new Map<string, Set<string>>();
+
+  for (const { message, phone } of due) {
+    // A backlog can drain past the end of the window: campaign texts are checked again when they go.
+    if (message.kind === "campaign") {
+      const at = campaignSendTime(org, zones.get(phone), now());
+      if (at === null || at > now()) {
+        if (at === null) await failQueued(db, message.id, refusal("quiet_hours"), now());
+        else await deferQueued(db, message.id, at);
+        result.held++;
+        continue;
+      }
+    }
+    // The patient may have texted STOP while the text waited.
+    const optOut = await getOptOut(db, numberId, phone);
+    if (optOut?.optedOut) {
+      const failed = await failQueued(db, message.id, refusal("opted_out"), now());
+      if (failed) await publishMessage(env, db, failed);
+      result.failed++;
+      continue;
+    }
+    const claimed = await claimQueued(db, message.id, now());
+    if (!claimed) continue;
+    await publishMessage(env, db, claimed);
+    try {
+      const final = await deliverStored({ db, env, number, message: claimed, phone }, options);
+      if (final.status === "failed" || final.status === "undelivered") result.failed++;
+      else result.sent++;
+    } catch (error) {
+      // One broken text must not stall the rest of the number's queue; it is marked failed, never resent.
+      console.error(`queued send ${message.id} failed:`, error instanceof Error ? error.name : "unknown");
+      const failed = await recordSendResult(
+        db,
+        message.id,
+        { status: "failed", carrierMessageId: null, ...refusalColumns("internal") },
+        now(),
+      );
+      if (failed) await publishStatus(env, db, failed);
+      result.failed++;
+    }
+  }
+  const next = await nextDueAt(db, numberId);
+  result.nextAt = next === null ? null : Math.max(next, started + DRAIN_INTERVAL_MS);
+  return result;
+}
+
+const REASONS = {
+  quiet_hours: "Held for quiet hours, but the patient's time zones never share a moment inside them.",
+  opted_out: "The phone opted out before this text went out.",
+  internal: "The text could not be handed to the carrier.",
+} as const;
+
+function refusal(code: keyof typeof REASONS) {
+  return { code, reason: REASONS[code] };
+}
+
+function refusalColumns(code: keyof typeof REASONS) {
+  return { errorCode: code, errorReason: REASONS[code] };
+}
+
+/** Asks the clinic number's Durable Object to run its drain by `at`. */
+export async function scheduleDrain(env: Pick<Env, "CLINIC_NUMBER_HUB">, numberId: number, at: number) {
+  await env.CLINIC_NUMBER_HUB.getByName(String(numberId)).scheduleDrain(numberId, at);
+}

@@ -1,0 +1,55 @@
+/** OpenAPI examples of the practice-system API's texting routes, kept apart so the routes stay readable. */
+
+export const sendExamples = {
+  request: {
+    from: "+15551230001",
+    kind: "reminder",
+    body: "Demo Family Clinic: your appointment is tomorrow at 9:30. Reply C to confirm.",
+    recipients: [{ externalId: "PMS-1001" }, { phone: "+15550104000" }, { externalId: "PMS-9999" }],
+    idempotencyKey: "pms-batch-2026-06-10-0930",
+  },
+  response: {
+    results: [
+      {
+        index: 0,
+        status: "queued",
+        messageId: 812,
+        sendAfter: 1781083800000,
+        recipient: { externalId: "PMS-1001" },
+      },
+      {
+        index: 1,
+        status: "refused",
+        reason: "opted_out",
+        message: "This phone opted out of texts from this clinic number (it can text START to opt back in).",
+        recipient: { phone: "+15550104000" },
+      },
+      {
+        index: 2,
+        status: "refused",
+        reason: "unknown_patient",
+        message: "No patient of this practice has that externalId.",
+        recipient: { externalId: "PMS-9999" },
+      },
+    ],
+    summary: { queued: 1, held: 0, refused: 2 },
+  },
+};
+
+export const statusExample = {
+  message: {
+    id: 812,
+    direction: "out",
+    kind: "reminder",
+    status: "delivered",
+    from: "+15551230001",
+    to: "+15550002222",
+    body: "Demo Family Clinic: your appointment is tomorrow at 9:30. Reply C to confirm.",
+    segments: 1,
+    errorCode: null,
+    errorReason: null,
+    sendAfter: null,
+    createdAt: 1781083800000,
+    updatedAt: 1781083801200,
+  },
+};

@@ -1,0 +1,146 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { describeRoute } from "hono-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { findNumberByE164, getOrgNumber } from "../db/queries/numbers";
+import { getOrgMessage } from "../db/queries/outbound-batch";
+import { notFound } from "../lib/errors";
+import { idParam, phoneSchema } from "../lib/schemas";
+import { validate } from "../lib/validate";
+import { queueApiMessages } from "../messaging/outbound-batch";
+import { scheduleDrain } from "../messaging/outbound-drain";
+import { tooLarge } from "./api-v1-patients";
+import { sendExamples, statusExample } from "./api-v1-examples";
+
+export const MAX_RECIPIENTS_PER_CALL = 1000;
+
+const recipient = z.union([
+  z.strictObject({ externalId: z.string().trim().min(1).max(100) }),
+  // Kept as typed: a bad phone is that recipient's refusal (invalid_phone), not a 400 for the whole batch.
+  z.strictObject({ phone: z.string().trim().min(1).max(40) }),
+]);
+
+const sendBody = z
+  .strictObject({
+    numberId: z.number().int().positive().optional(),
+    from: phoneSchema.optional(),
+    kind: z.enum(["reminder", "campaign"]),
+    body: z
+      .string()
+      .max(1600, "is longer than 1,600 characters")
+      .refine((b) => b.trim().length > 0, "is empty"),
+    recipients: z.array(recipient).min(1, "name at least one recipient"),
+    idempotencyKey: z.string().trim().min(8).max(100).optional(),
+  })
+  .refine(
+    (b) => (b.numberId === undefined) !== (b.from === undefined),
+    "give exactly one of numberId and from",
+  );
+
+/** Reminder and campaign texts from the practice-management system, and their status. */
+export const apiV1MessageRoutes = new Hono<AppEnv>()
+  .post(
+    "/",
+    describeRoute({
+      tags: ["practice-system API"],
+      summary:
+        "Queue a reminder or campaign text to up to 1,000 patients or phones, with a result per recipient",
+      description:
+        "Each recipient is queued (sent within seconds, at the carrier's pace), held (a campaign text outside " +
+        "the practice's quiet hours in the patient's time zone: sent when the window opens) or refused with a " +
+        "reason: unknown_patient, invalid_phone, not_mobile, opted_out, quiet_hours. Reminders are never held. " +
+        "The same idempotencyKey again stores nothing new and answers with the same message ids. A number of " +
+        "another practice: 404. More than 1,000 recipients: 413.",
+      security: [{ apiKey: [] }],
+      requestBody: { content: { "application/json": { example: sendExamples.request } } },
+      responses: {
+        202: {
+          description: "One result per recipient, in the order sent",
+          content: { "application/json": { example: sendExamples.response } },
+        },
+        401: { description: "Unknown or revoked API key" },
+        404: { description: "The clinic number is not one of this practice's" },
+        413: { description: "More than 1,000 recipients" },
+        429: { description: "Rate limit; see Retry-After" },
+      },
+    }),
+    bodyLimit({
+      maxSize: 2 * 1024 * 1024,
+      onError: () => {
+        throw tooLarge("The body is over 2 MB.");
+      },
+    }),
+    validate("json", sendBody),
+    async (c) => {
+      const input = c.req.valid("json");
+      if (input.recipients.length > MAX_RECIPIENTS_PER_CALL) {
+        throw tooLarge(`At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the batch.`);
+      }
+      const { keyId, org } = c.get("apiKey");
+      const db = c.get("db");
+      const number =
+        input.numberId !== undefined
+          ? await getOrgNumber(db, org.id, input.numberId)
+          : await findNumberByE164(db, input.from ?? "");
+      if (!number || number.orgId !== org.id) throw notFound("Clinic number");
+      const { results, nextDueAt } = await queueApiMessages({
+        db,
+        org,
+        number,
+        kind: input.kind,
+        body: input.body,
+        recipients: input.recipients,
+        idempotencyKey: input.idempotencyKey ?? null,
+        keyId,
+        now: Date.now(),
+      });
+      if (nextDueAt !== null) await scheduleDrain(c.env, number.id, nextDueAt);
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      return c.json(
+        {
+          results: results.map((r) => ({ ...r, recipient: input.recipients[r.index] })),
+          summary: { queued: count("queued"), held: count("held"), refused: count("refused") },
+        },
+        202,
+      );
+    },
+  )
+  .get(
+    "/:id",
+    describeRoute({
+      tags: ["practice-system API"],
+      summary: "A message's status (any message of the practice, including patients' replies)",
+      security: [{ apiKey: [] }],
+      responses: {
+        200: { description: "The message", content: { "application/json": { example: statusExample } } },
+        404: { description: "No message of this practice has that id" },
+      },
+    }),
+    validate("param", idParam),
+    async (c) => {
+      const found = await getOrgMessage(c.get("db"), c.get("apiKey").org.id, c.req.valid("param").id);
+      if (!found) throw notFound("Message");
+      const { message: m, patientPhone, clinicPhone } = found;
+      return c.json(
+        {
+          message: {
+            id: m.id,
+            direction: m.direction,
+            kind: m.kind,
+            status: m.status,
+            from: m.direction === "out" ? clinicPhone : patientPhone,
+            to: m.direction === "out" ? patientPhone : clinicPhone,
+            body: m.body,
+            segments: m.segments,
+            errorCode: m.errorCode,
+            errorReason: m.errorReason,
+            sendAfter: m.sendAfter,
+            createdAt: m.createdAt,
+            updatedAt: m.updatedAt,
+          },
+        },
+        200,
+      );
+    },
+  );
