@@ -71,6 +71,11 @@ describe("the queue", () => {
   it("searches by patient name and by phone digits across the window", async ({ expect }) => {
     expect((await list(main, { q: "maria" })).conversations.map((c) => c.phone)).toEqual(["+15550002222"]);
     expect((await list(main, { q: "alv" })).conversations.map((c) => c.phone)).toEqual(["+15550002222"]);
+    // Every word must match the same patient, whichever word finds the candidates.
+    expect((await list(main, { q: "Maria alv" })).conversations.map((c) => c.phone)).toEqual([
+      "+15550002222",
+    ]);
+    expect((await list(main, { q: "diego maria" })).conversations).toEqual([]);
     expect((await list(main, { q: "7779" })).conversations.map((c) => c.phone)).toEqual(["+15557779999"]);
     expect((await list(main, { q: "nobody-called-this" })).conversations).toEqual([]);
   });
