@@ -36,8 +36,10 @@ export function ConversationRow(props: Props) {
           role="img"
           aria-label={props.conversation.unread ? "Unread" : "Read"}
         />
-        <span class="conv-name">{name()}</span>
-        <span class="conv-time">{listTime(props.conversation.lastMessageAt, props.timeZone)}</span>
+        {/* Spaces between the parts, so the button's accessible name does not run words together
+            (a grid ignores whitespace-only text, so the layout is unchanged). */}{" "}
+        <span class="conv-name">{name()}</span>{" "}
+        <span class="conv-time">{listTime(props.conversation.lastMessageAt, props.timeZone)}</span>{" "}
         <span class="conv-preview">{props.conversation.lastMessagePreview}</span>
       </button>
       <button

@@ -1,0 +1,101 @@
+import { fireEvent, render } from "@solidjs/testing-library";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { closeThread, openThread } from "../lib/thread-store";
+import { apiError, fakeApi } from "../test/fake-api";
+import { ALVAREZ } from "../test/queue-fixtures";
+import { ConversationView } from "./conversation-view";
+
+const STOPPED_AT = Date.UTC(2026, 2, 4, 18, 30);
+const BANNER =
+  "This patient opted out by texting STOP on March 4, 2026. They must text START to receive texts.";
+
+function message(id: number, direction: "in" | "out", body: string, extra: object = {}) {
+  return {
+    id,
+    conversationId: ALVAREZ.id,
+    direction,
+    kind: direction === "in" ? "reply" : "direct",
+    body,
+    status: direction === "in" ? "received" : "delivered",
+    errorCode: null,
+    errorReason: null,
+    segments: 1,
+    encoding: "GSM-7",
+    authorUserId: direction === "out" ? 1 : null,
+    authorName: direction === "out" ? "Dana Admin" : null,
+    createdAt: STOPPED_AT - 3_600_000 + id * 1000,
+    updatedAt: 0,
+    ...extra,
+  };
+}
+
+function renderView(optedOutAt: number | null, answers: Parameters<typeof fakeApi>[0] = {}) {
+  const api = fakeApi({
+    "GET /api/conversations/2": { json: { conversation: { ...ALVAREZ, unread: false, optedOutAt } } },
+    "GET /api/conversations/2/messages": {
+      json: {
+        messages: [
+          message(3, "out", "Sorry, we missed that", {
+            kind: "reply",
+            status: "failed",
+            errorCode: "30003",
+            errorReason: "Unreachable destination handset",
+          }),
+          message(2, "in", "Can we come in today?"),
+          message(1, "out", "Your appointment is tomorrow at 9", { kind: "reminder", authorName: null }),
+        ],
+        hasMore: false,
+      },
+    },
+    ...answers,
+  });
+  const view = render(() => (
+    <ConversationView
+      timeZone="America/Chicago"
+      numberLabel="Main office"
+      onBack={vi.fn()}
+      onMarkUnread={vi.fn()}
+    />
+  ));
+  void openThread(ALVAREZ.id);
+  return { ...api, view };
+}
+
+afterEach(closeThread);
+
+describe("conversation view", () => {
+  it("shows who sent each text, the delivery status and a Retry for a failed one", async () => {
+    const { view } = renderView(null);
+    const log = await view.findByRole("log", { name: "Messages with Maria Alvarez, Diego Alvarez" });
+    expect(log).toHaveTextContent("Your appointment is tomorrow at 9Reminder");
+    expect(log).toHaveTextContent("Can we come in today?Maria Alvarez, Diego Alvarez");
+    expect(log).toHaveTextContent("Unreachable destination handset (error 30003)");
+    expect(view.getByRole("button", { name: "Retry" })).toBeInTheDocument();
+    expect(view.getByLabelText("Reply to Maria Alvarez, Diego Alvarez")).toBeInTheDocument();
+  });
+
+  it("replaces the composer with the opt-out banner, dated in the practice's zone", async () => {
+    const { view } = renderView(STOPPED_AT);
+    expect(await view.findByText(BANNER)).toBeInTheDocument();
+    expect(view.queryByRole("textbox")).toBeNull();
+    expect(view.queryByRole("button", { name: "Send" })).toBeNull();
+  });
+
+  it("shows the banner, not a sign-out, when a reply is refused with 409 opted_out", async () => {
+    let stopped = false;
+    const { view } = renderView(null, {
+      "GET /api/conversations/2": () => ({
+        json: { conversation: { ...ALVAREZ, unread: false, optedOutAt: stopped ? STOPPED_AT : null } },
+      }),
+      "POST /api/conversations/2/messages": () => {
+        stopped = true;
+        return apiError(409, "opted_out", "This phone opted out.");
+      },
+    });
+    const box = await view.findByLabelText("Reply to Maria Alvarez, Diego Alvarez");
+    fireEvent.input(box, { target: { value: "Are you still there?" } });
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(await view.findByText(BANNER)).toBeInTheDocument();
+    expect(view.queryByRole("textbox")).toBeNull();
+  });
+});

@@ -1,0 +1,66 @@
+/** Queue rows and messages shaped like the API's answers, for component tests. */
+import { vi } from "vitest";
+import { ME } from "./render-app";
+
+export const MAIN = { id: 1, e164: "+15551230001", label: "Main office", carrier: "simulator" };
+export const WESTSIDE = { id: 2, e164: "+15551230002", label: "Westside", carrier: "twilio" };
+export const ME_WITH_NUMBERS = {
+  ...ME,
+  user: { ...ME.user, muteAlerts: false, muteSound: false, numberIds: [1, 2] },
+  numbers: [MAIN, WESTSIDE],
+};
+
+type Person = { id: number; firstName: string; lastName: string };
+
+export function row(id: number, phone: string, patients: Person[], unread: boolean, preview = "Hello") {
+  const d = phone.slice(2);
+  return {
+    id,
+    numberId: 1,
+    phone,
+    phoneDisplay: `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
+    lastMessageAt: Date.UTC(2026, 2, 4, 16) - id * 60_000,
+    lastMessagePreview: preview,
+    unread,
+    patients,
+    optedOutAt: null as number | null,
+  };
+}
+
+export const ALVAREZ = row(
+  2,
+  "+15550002222",
+  [
+    { id: 2, firstName: "Maria", lastName: "Alvarez" },
+    { id: 3, firstName: "Diego", lastName: "Alvarez" },
+  ],
+  true,
+  "Can we come in today?",
+);
+export const TEST_PATIENT = row(
+  1,
+  "+15550001111",
+  [{ id: 1, firstName: "Test", lastName: "Patient" }],
+  false,
+);
+export const UNKNOWN = row(3, "+15550009999", [], false, "Who is this?");
+
+/** jsdom has no layout: give scrolling containers a size so the virtual list renders its rows. */
+export function giveElementsASize() {
+  vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue(
+    DOMRect.fromRect({ x: 0, y: 0, width: 400, height: 600 }),
+  );
+  // @tanstack/virtual-core sizes its viewport from clientWidth/clientHeight.
+  vi.spyOn(Element.prototype, "clientHeight", "get").mockReturnValue(600);
+  vi.spyOn(Element.prototype, "clientWidth", "get").mockReturnValue(400);
+}
+
+/** A socket that never connects: component tests look at REST, the live client has its own test. */
+export class SilentSocket {
+  onopen = null;
+  onmessage = null;
+  onclose = null;
+  onerror = null;
+  send() {}
+  close() {}
+}
