@@ -8,6 +8,7 @@ import { randomToken, sha256Hex } from "../lib/crypto";
 import { idParam } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { API_KEY_PREFIX } from "../middleware/api-key";
+import { requestExample } from "./api-v1-examples";
 
 const createKey = z.strictObject({ name: z.string().trim().min(1, "is required").max(100) });
 
@@ -51,9 +52,6 @@ export const adminApiKeyRoutes = new Hono<AppEnv>()
     describeRoute({
       tags: ["admin"],
       summary: "Create an API key; the secret is in this answer only",
-      requestBody: {
-        content: { "application/json": { example: { name: "Practice management sync" } } },
-      },
       responses: {
         201: {
           description: "The key and its secret, shown once",
@@ -66,6 +64,7 @@ export const adminApiKeyRoutes = new Hono<AppEnv>()
       },
     }),
     validate("json", createKey),
+    requestExample(createKey, { name: "Practice management sync" }),
     async (c) => {
       const session = c.get("session");
       const secret = `${API_KEY_PREFIX}${randomToken(32)}`;

@@ -1,4 +1,17 @@
-/** OpenAPI examples of the practice-system API's texting routes, kept apart so the routes stay readable. */
+/** OpenAPI examples of the practice-system API's routes, kept apart so the routes stay readable. */
+import type { StandardSchemaV1 } from "@standard-schema/spec";
+import { describeRoute, resolver } from "hono-openapi";
+
+/**
+ * Documents a JSON request body with its schema AND an example. hono-openapi merges each middleware's
+ * document in chain order and the validator's body replaces an earlier describeRoute's, so this goes right
+ * after `validate("json", schema)`.
+ */
+export function requestExample(schema: StandardSchemaV1, example: unknown) {
+  return describeRoute({
+    requestBody: { content: { "application/json": { schema: resolver(schema), example } } },
+  });
+}
 
 export const sendExamples = {
   request: {

@@ -11,7 +11,7 @@ import { validate } from "../lib/validate";
 import { queueApiMessages } from "../messaging/outbound-batch";
 import { scheduleDrain } from "../messaging/outbound-drain";
 import { tooLarge } from "./api-v1-patients";
-import { sendExamples, statusExample } from "./api-v1-examples";
+import { requestExample, sendExamples, statusExample } from "./api-v1-examples";
 
 export const MAX_RECIPIENTS_PER_CALL = 1000;
 
@@ -53,7 +53,6 @@ export const apiV1MessageRoutes = new Hono<AppEnv>()
         "The same idempotencyKey again stores nothing new and answers with the same message ids. A number of " +
         "another practice: 404. More than 1,000 recipients: 413.",
       security: [{ apiKey: [] }],
-      requestBody: { content: { "application/json": { example: sendExamples.request } } },
       responses: {
         202: {
           description: "One result per recipient, in the order sent",
@@ -72,6 +71,7 @@ export const apiV1MessageRoutes = new Hono<AppEnv>()
       },
     }),
     validate("json", sendBody),
+    requestExample(sendBody, sendExamples.request),
     async (c) => {
       const input = c.req.valid("json");
       if (input.recipients.length > MAX_RECIPIENTS_PER_CALL) {

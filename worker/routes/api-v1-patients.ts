@@ -7,6 +7,7 @@ import { upsertPatients, type SyncedPatient } from "../db/queries/patient-sync";
 import { AppError } from "../lib/errors";
 import { patientInput, timezoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { requestExample } from "./api-v1-examples";
 
 export const MAX_PATIENTS_PER_CALL = 1000;
 
@@ -14,9 +15,6 @@ const syncedPatient = patientInput.extend({
   externalId: z.string().trim().min(1, "is required").max(100),
   timezone: timezoneSchema.nullish().transform((v) => v ?? null),
 });
-
-/** The envelope only: each record is checked on its own so one bad row does not sink the batch. */
-const upsertBody = z.strictObject({ patients: z.array(z.unknown()).min(1, "send at least one patient") });
 
 type RecordResult =
   | { index: number; externalId: string; status: "created" | "updated"; id: number }
@@ -44,6 +42,9 @@ const example = {
   ],
 };
 
+/** The envelope only: each record is checked on its own so one bad row does not sink the batch. */
+const upsertBody = z.strictObject({ patients: z.array(z.unknown()).min(1, "send at least one patient") });
+
 /** Patient sync from the practice-management system, keyed by its own patient id. */
 export const apiV1PatientRoutes = new Hono<AppEnv>().post(
   "/",
@@ -54,7 +55,6 @@ export const apiV1PatientRoutes = new Hono<AppEnv>().post(
       "Valid records are stored in one transaction; invalid ones are reported with the field at fault and " +
       "stored not at all. More than 1,000 records: 413.",
     security: [{ apiKey: [] }],
-    requestBody: { content: { "application/json": { example } } },
     responses: {
       200: {
         description: "One result per record, in the order sent",
@@ -92,6 +92,7 @@ export const apiV1PatientRoutes = new Hono<AppEnv>().post(
     },
   }),
   validate("json", upsertBody),
+  requestExample(upsertBody, example),
   async (c) => {
     const { patients } = c.req.valid("json");
     if (patients.length > MAX_PATIENTS_PER_CALL) {

@@ -70,26 +70,42 @@ export async function insertQueuedBatch(
   if (rows.length === 0) return new Map<string, StoredText>();
   const json = JSON.stringify(rows);
   const preview = batch.body.slice(0, PREVIEW_LENGTH);
+  const phoneOf = sql`json_extract(j.value, '$.phone')`;
+  // drizzle's insert ... select names every column in table order, so each select lists them all in order.
   const [, , inserted] = await db.batch([
-    db.run(sql`insert into conversations (org_id, number_id, phone, last_message_at, created_at)
-      select ${number.orgId}, ${number.id}, json_extract(j.value, '$.phone'), ${now}, ${now}
-      from json_each(${json}) j where true
-      on conflict (number_id, phone) do nothing`),
-    db.run(sql`update conversations set last_message_at = ${now}, last_message_preview = ${preview}
-      where number_id = ${number.id} and phone in (select json_extract(value, '$.phone') from json_each(${json}))`),
-    db.all<
-      StoredText & { key: string }
-    >(sql`insert into messages (org_id, number_id, conversation_id, direction,
-        kind, body, status, carrier, segments, encoding, author_user_id, idempotency_key, created_at, updated_at,
-        send_after)
-      select ${number.orgId}, ${number.id}, c.id, 'out', ${batch.kind}, ${batch.body}, 'queued', ${number.carrier},
-        ${batch.segments}, ${batch.encoding}, null, json_extract(j.value, '$.key'), ${now}, ${now},
-        json_extract(j.value, '$.sendAfter')
-      from json_each(${json}) j
-      join conversations c on c.number_id = ${number.id} and c.phone = json_extract(j.value, '$.phone')
-      where true
-      on conflict (number_id, idempotency_key) do nothing
-      returning id, idempotency_key as key, send_after as sendAfter, created_at as createdAt`),
+    db
+      .insert(conversations)
+      .select(
+        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}
+            from json_each(${json}) j where true`,
+      )
+      .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),
+    db
+      .update(conversations)
+      .set({ lastMessageAt: now, lastMessagePreview: preview })
+      .where(
+        and(
+          eq(conversations.numberId, number.id),
+          sql`${conversations.phone} in (select json_extract(value, '$.phone') from json_each(${json}))`,
+        ),
+      ),
+    db
+      .insert(messages)
+      .select(
+        sql`select null, ${number.orgId}, ${number.id}, c.id, 'out', ${batch.kind}, ${batch.body}, 'queued',
+              ${number.carrier}, null, null, null, ${batch.segments}, ${batch.encoding}, null,
+              json_extract(j.value, '$.key'), ${now}, ${now}, json_extract(j.value, '$.sendAfter')
+            from json_each(${json}) j
+            join conversations c on c.number_id = ${number.id} and c.phone = ${phoneOf}
+            where true`,
+      )
+      .onConflictDoNothing({ target: [messages.numberId, messages.idempotencyKey] })
+      .returning({
+        id: messages.id,
+        key: messages.idempotencyKey,
+        sendAfter: messages.sendAfter,
+        createdAt: messages.createdAt,
+      }),
     auditInsert(
       db,
       {
@@ -103,9 +119,11 @@ export async function insertQueuedBatch(
       now,
     ),
   ]);
-  const stored = new Map<string, StoredText>(
-    inserted.map((r) => [r.key, { id: r.id, sendAfter: r.sendAfter, createdAt: r.createdAt }]),
-  );
+  const stored = new Map<string, StoredText>();
+  for (const r of inserted) {
+    if (r.key !== null)
+      stored.set(r.key, { id: r.id, sendAfter: r.sendAfter ?? now, createdAt: r.createdAt });
+  }
   // A concurrent copy of the same request may have stored some keys first: read those back.
   const missing = rows.map((r) => r.key).filter((key) => !stored.has(key));
   for (const [key, m] of await messagesByKeys(db, number.id, missing)) {
