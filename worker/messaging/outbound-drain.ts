@@ -15,7 +15,14 @@ import type { Db } from "../db/client";
 import { findNumberById } from "../db/queries/carrier-state";
 import { getOptOut } from "../db/queries/opt-outs";
 import { getOrganization } from "../db/queries/organizations";
-import { claimQueued, deferQueued, dueQueued, failQueued, nextDueAt } from "../db/queries/outbound-batch";
+import {
+  claimQueued,
+  deferQueued,
+  dueQueued,
+  failQueued,
+  nextDueAt,
+  numbersWithOverdue,
+} from "../db/queries/outbound-batch";
 import { recordSendResult } from "../db/queries/messages";
 import { timezonesByPhone } from "../db/queries/patient-sync";
 import { campaignSendTime } from "./outbound-batch";
@@ -111,4 +118,14 @@ function refusalColumns(code: keyof typeof REASONS) {
 /** Asks the clinic number's Durable Object to run its drain by `at`. */
 export async function scheduleDrain(env: Pick<Env, "CLINIC_NUMBER_HUB">, numberId: number, at: number) {
   await env.CLINIC_NUMBER_HUB.getByName(String(numberId)).scheduleDrain(numberId, at);
+}
+
+/** Due texts older than this mean the number's alarm was lost (it gave up after its retries). */
+const OVERDUE_MS = 5 * 60_000;
+
+/** Re-arms the drain of every number with overdue queued texts: the hourly cron's safety net. */
+export async function rearmOverdueDrains(db: Db, env: Pick<Env, "CLINIC_NUMBER_HUB">, now: number) {
+  const numberIds = await numbersWithOverdue(db, now - OVERDUE_MS);
+  for (const numberId of numberIds) await scheduleDrain(env, numberId, now);
+  return numberIds.length;
 }

@@ -69,10 +69,9 @@ export async function insertQueuedBatch(
   const { number, rows, now } = batch;
   if (rows.length === 0) return new Map<string, StoredText>();
   const json = JSON.stringify(rows);
-  const preview = batch.body.slice(0, PREVIEW_LENGTH);
   const phoneOf = sql`json_extract(j.value, '$.phone')`;
   // drizzle's insert ... select names every column in table order, so each select lists them all in order.
-  const [, , inserted] = await db.batch([
+  const [, inserted] = await db.batch([
     db
       .insert(conversations)
       .select(
@@ -80,15 +79,6 @@ export async function insertQueuedBatch(
             from json_each(${json}) j where true`,
       )
       .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),
-    db
-      .update(conversations)
-      .set({ lastMessageAt: now, lastMessagePreview: preview })
-      .where(
-        and(
-          eq(conversations.numberId, number.id),
-          sql`${conversations.phone} in (select json_extract(value, '$.phone') from json_each(${json}))`,
-        ),
-      ),
     db
       .insert(messages)
       .select(
@@ -158,7 +148,7 @@ export async function nextDueAt(db: Db, numberId: number): Promise<number | null
   return row?.at ?? null;
 }
 
-/** Numbers with texts overdue by `graceMs`: the hourly cron re-arms their drains should an alarm be lost. */
+/** Numbers with queued texts due before `before`: the hourly cron re-arms their drains should an alarm be lost. */
 export async function numbersWithOverdue(db: Db, before: number) {
   const rows = await db
     .selectDistinct({ numberId: messages.numberId })
@@ -178,6 +168,13 @@ export async function claimQueued(db: Db, id: number, now: number) {
     .set({ sendAfter: null, updatedAt: now })
     .where(and(eq(messages.id, id), pending))
     .returning();
+  // The conversation moves up the queue when the text goes out, not when it was accepted (maybe hours before).
+  if (row) {
+    await db
+      .update(conversations)
+      .set({ lastMessageAt: now, lastMessagePreview: row.body.slice(0, PREVIEW_LENGTH) })
+      .where(eq(conversations.id, row.conversationId));
+  }
   return row;
 }
 
