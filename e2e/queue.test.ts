@@ -1,0 +1,157 @@
+/**
+ * Two front-desk users on the same clinic number, live: the admin and the staff member each in their own
+ * browser context (own cookies), while a test phone texts in through the simulator.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { launchBrowser } from "./browser";
+
+const baseUrl = inject("baseUrl");
+const MAIN = "+15551230001";
+const TEST_PHONE = "+15550001111";
+const ALVAREZ_PHONE = "+15550002222";
+/** Live updates should land within a second; allow slack for a busy two-core box. */
+const LIVE = { timeout: 5_000 };
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let admin: Page;
+let staff: Page;
+
+async function signIn(email: string, password: string, width = 1280) {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/queue`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Clinic number").waitFor();
+  return page;
+}
+
+async function textTheClinic(from: string, body: string) {
+  const response = await fetch(`${baseUrl}/api/simulator/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ from, to: MAIN, body }),
+  });
+  expect(response.status).toBe(201);
+}
+
+/** What the patient's phone shows (the simulator's view of the thread). */
+async function phoneThread(phone: string): Promise<string[]> {
+  const url = `${baseUrl}/api/simulator/phones/${encodeURIComponent(phone)}/messages?to=${encodeURIComponent(MAIN)}`;
+  const { messages } = (await (await fetch(url)).json()) as { messages: { body: string }[] };
+  return messages.map((m) => m.body);
+}
+
+/** A row's open button is named "Unread Test Patient 10:42 AM …" or "Read …". */
+function rowButton(page: Page, name: string) {
+  return page
+    .getByRole("list", { name: "Conversations" })
+    .getByRole("button", { name: new RegExp(`^(Unread|Read) ${name}`) });
+}
+async function dotOf(page: Page, name: string) {
+  const label = await rowButton(page, name).getByRole("img").getAttribute("aria-label");
+  return label ?? "";
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  admin = await signIn("admin@example.com", "demo-admin");
+  staff = await signIn("staff@example.com", "demo-staff");
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser.close();
+});
+
+test("a text from the phone appears live for both users with a red dot and a toast", async () => {
+  await textTheClinic(TEST_PHONE, "Can I move my appointment to Friday?");
+  for (const page of [admin, staff]) {
+    await rowButton(page, "Test Patient").waitFor(LIVE);
+    await expect.poll(() => dotOf(page, "Test Patient"), LIVE).toBe("Unread");
+    await page
+      .getByRole("button", { name: /^Text message received\. The system has received/ })
+      .waitFor(LIVE);
+    // The toolbar's Text Messages link announces (and shows, in red) that something is unread.
+    await page.getByRole("link", { name: /Text Messages \(\d+ unread\)/ }).waitFor(LIVE);
+    await expect.poll(() => page.title(), LIVE).toMatch(/^\(\d+\) Textdesk$/);
+  }
+});
+
+test("one user opens it from the toast and the other's dot turns green; Mark Unread turns it red for both", async () => {
+  await admin
+    .getByRole("button", { name: /^Text message received\./ })
+    .first()
+    .click();
+  await admin.getByRole("log", { name: "Messages with Test Patient" }).getByText("Can I move").waitFor();
+  await expect.poll(() => dotOf(staff, "Test Patient"), LIVE).toBe("Read");
+  await expect.poll(() => dotOf(admin, "Test Patient"), LIVE).toBe("Read");
+
+  await rowButton(staff, "Test Patient").click({ button: "right" });
+  await staff.getByRole("menu").getByRole("menuitem", { name: "Mark Unread" }).click();
+  await expect.poll(() => dotOf(staff, "Test Patient"), LIVE).toBe("Unread");
+  await expect.poll(() => dotOf(admin, "Test Patient"), LIVE).toBe("Unread");
+});
+
+test("a reply from the composer reaches the phone, and Shift+Enter makes a new line", async () => {
+  await rowButton(admin, "Test Patient").click();
+  const box = admin.getByLabel("Reply to Test Patient");
+  await box.click();
+  await admin.keyboard.type("Friday works.");
+  await admin.keyboard.press("Shift+Enter");
+  await admin.keyboard.type("See you at 10!");
+  await admin.getByText("28 characters · 1 segment · GSM-7").waitFor(LIVE);
+  await admin.keyboard.press("Enter");
+
+  const log = admin.getByRole("log", { name: "Messages with Test Patient" });
+  await log.getByText("See you at 10!").waitFor(LIVE);
+  await expect.poll(() => phoneThread(TEST_PHONE), LIVE).toContain("Friday works.\nSee you at 10!");
+  // The other user sees the reply in the same conversation, with its author.
+  await rowButton(staff, "Test Patient").click();
+  await staff
+    .getByRole("log", { name: "Messages with Test Patient" })
+    .getByText("Avery Admin")
+    .first()
+    .waitFor(LIVE);
+});
+
+test("switching numbers is instant and remembered", async () => {
+  const picker = admin.getByLabel("Clinic number");
+  await picker.selectOption({ label: "Westside · (555) 123-0002" });
+  await admin.getByText("No texts in the last 10 days.").waitFor();
+  expect(new URL(admin.url()).searchParams.get("number")).toBe("2");
+  // Back to the queue from the toolbar: the choice is remembered.
+  await admin.getByRole("link", { name: "Rolodex" }).click();
+  await admin
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: /Text Messages/ })
+    .click();
+  await expect.poll(() => picker.inputValue()).toBe("2");
+  await picker.selectOption("1");
+  await rowButton(admin, "Test Patient").waitFor();
+});
+
+test("start a conversation from the Rolodex, then a STOP from the phone replaces the composer", async () => {
+  await staff.getByRole("button", { name: "Rolodex" }).click();
+  await staff.getByLabel("Find a patient").fill("alvarez");
+  await staff.getByRole("button", { name: /^Alvarez, Maria/ }).click();
+  await staff.getByLabel("Text to Maria Alvarez").fill("Hi Maria, this is the clinic. Call us back?");
+  await staff.getByRole("button", { name: "Send" }).click();
+
+  await staff.getByRole("heading", { name: "Maria Alvarez, Diego Alvarez" }).waitFor(LIVE);
+  await staff.getByText("Hi Maria, this is the clinic. Call us back?").first().waitFor(LIVE);
+  await rowButton(admin, "Maria Alvarez, Diego Alvarez").waitFor(LIVE);
+  await expect
+    .poll(() => phoneThread(ALVAREZ_PHONE), LIVE)
+    .toContain("Hi Maria, this is the clinic. Call us back?");
+
+  await textTheClinic(ALVAREZ_PHONE, "STOP");
+  await staff
+    .getByText(/^This patient opted out by texting STOP on .+\. They must text START to receive texts\.$/)
+    .waitFor(LIVE);
+  expect(await staff.getByLabel("Reply to Maria Alvarez, Diego Alvarez").count()).toBe(0);
+});
