@@ -113,8 +113,8 @@ export default function RolodexStart(props: Props) {
         {(patient) => (
           <div class="start-compose">
             <p class="hint">
-              To {fullName(patient)} at {patient.phoneDisplay}, from {props.number.label} (
-              {formatE164(props.number.e164)})
+              To {fullName(patient)} at {patient.phoneDisplay}, from {props.number.label},{" "}
+              {formatE164(props.number.e164)}
             </p>
             <Composer label={`Text to ${fullName(patient)}`} onSend={send} />
           </div>
