@@ -95,7 +95,14 @@ export const apiV1MessageRoutes = new Hono<AppEnv>()
         keyId,
         now: Date.now(),
       });
-      if (nextDueAt !== null) await scheduleDrain(c.env, number.id, nextDueAt);
+      if (nextDueAt !== null) {
+        try {
+          await scheduleDrain(c.env, number.id, nextDueAt);
+        } catch (error) {
+          // The texts are stored, so the answer stays true; the hourly cron re-arms a drain that never started.
+          console.error("drain not scheduled:", error instanceof Error ? error.name : "unknown");
+        }
+      }
       const count = (status: string) => results.filter((r) => r.status === status).length;
       return c.json(
         {
