@@ -10,7 +10,7 @@ import type { Conversation, LiveEvent } from "./queue-types";
 
 export const PAGE_SIZE = 50;
 /** The server's preview length (worker/db/queries/inbound.ts), so a live row matches a reloaded one. */
-const PREVIEW_LENGTH = 140;
+const PREVIEW_LENGTH = 120;
 
 type ListState = {
   numberId: number | null;
