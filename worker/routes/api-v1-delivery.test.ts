@@ -56,5 +56,11 @@ describe("queued API texts", () => {
     );
     expect(events).toBe(3);
     expect(await count("messages", "kind = 'reminder' and author_user_id is null")).toBe(3);
+    expect(
+      await count(
+        "audit_log",
+        `action = 'message.send' and target_id in (${ids.map((id) => `'${id}'`).join(",")})`,
+      ),
+    ).toBe(3);
   });
 });

@@ -169,11 +169,26 @@ export async function claimQueued(db: Db, id: number, now: number) {
     .where(and(eq(messages.id, id), pending))
     .returning();
   // The conversation moves up the queue when the text goes out, not when it was accepted (maybe hours before).
+  // Every send gets its audit row, as staff texts do (insertOutbound); the batch itself has one too.
   if (row) {
-    await db
-      .update(conversations)
-      .set({ lastMessageAt: now, lastMessagePreview: row.body.slice(0, PREVIEW_LENGTH) })
-      .where(eq(conversations.id, row.conversationId));
+    await db.batch([
+      db
+        .update(conversations)
+        .set({ lastMessageAt: now, lastMessagePreview: row.body.slice(0, PREVIEW_LENGTH) })
+        .where(eq(conversations.id, row.conversationId)),
+      auditInsert(
+        db,
+        {
+          orgId: row.orgId,
+          userId: null,
+          action: "message.send",
+          targetType: "message",
+          targetId: row.id,
+          detail: { kind: row.kind, numberId: row.numberId, via: "api" },
+        },
+        now,
+      ),
+    ]);
   }
   return row;
 }
