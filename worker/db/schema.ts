@@ -491,8 +491,34 @@ export const apiKeys = sqliteTable(
     revokedAt: integer("revoked_at"),
     rateWindowStart: integer("rate_window_start").notNull().default(0),
     rateCount: integer("rate_count").notNull().default(0),
+    /** Where replies and status changes are POSTed, signed with the key's webhook secret; null: none. */
+    webhookUrl: text("webhook_url"),
+    /** AES-GCM ciphertext of the webhook signing secret (lib/credentials.ts): it must be read back to sign. */
+    webhookSecretCiphertext: text("webhook_secret_ciphertext"),
+    /** The live event id when the webhook was set: only later events are sent. */
+    webhookSinceEventId: integer("webhook_since_event_id").notNull().default(0),
   },
   (t) => [uniqueIndex("api_keys_secret_hash_unique").on(t.secretHash), index("api_keys_org_idx").on(t.orgId)],
 );
 
 export type ApiKey = typeof apiKeys.$inferSelect;
+
+/**
+ * How far each key's webhook has got through one clinic number's live events (messaging/practice-webhooks.ts).
+ * Per number, because each number's Durable Object sends its own events, one at a time.
+ */
+export const webhookCursors = sqliteTable(
+  "webhook_cursors",
+  {
+    keyId: integer("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    lastEventId: integer("last_event_id").notNull(),
+    failures: integer("failures").notNull().default(0),
+    retryAt: integer("retry_at"),
+  },
+  (t) => [primaryKey({ columns: [t.keyId, t.numberId] })],
+);
