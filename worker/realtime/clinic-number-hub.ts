@@ -13,7 +13,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { createDb } from "../db/client";
+import { webhookKeysForNumber } from "../db/queries/webhooks";
 import { drainQueued } from "../messaging/outbound-drain";
+import { dispatchWebhooks } from "../messaging/practice-webhooks";
 import { CLOSE, PING, PONG, type LiveEvent, type ServerFrame } from "./protocol";
 
 /** Header the Worker sets after it has authenticated the upgrade. */
@@ -25,7 +27,19 @@ type Attachment = { userId: number; connectedAt: number };
 /** Storage key of the clinic number this object serves, written by the first scheduleDrain. */
 const NUMBER_KEY = "numberId";
 
+/** Webhooks wait a moment so a burst of events goes out in one alarm run. */
+const WEBHOOK_DELAY_MS = 500;
+const WEBHOOK_CHECK_MS = 60_000;
+
+function isWebhookEvent(event: LiveEvent) {
+  return (event.type === "message" && event.message.direction === "in") || event.type === "message_status";
+}
+
 export class ClinicNumberHub extends DurableObject<Env> {
+  /** In memory only: losing it costs one D1 query. */
+  private webhooksOn = false;
+  private webhooksCheckedAt = 0;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     // Answered by the runtime itself, so keep-alive pings never wake a hibernating object.
@@ -45,8 +59,11 @@ export class ClinicNumberHub extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** Sends one event to every open socket of this number. Returns how many sockets it reached. */
-  publish(event: LiveEvent): number {
+  /**
+   * Sends one event to every open socket of this number. Returns how many sockets it reached. A reply or a
+   * status change also nudges the alarm, which sends the practice system's webhooks (if it has any).
+   */
+  async publish(event: LiveEvent): Promise<number> {
     const frame = JSON.stringify({ v: 1, type: "event", event } satisfies ServerFrame);
     let sent = 0;
     for (const ws of this.ctx.getWebSockets()) {
@@ -59,7 +76,23 @@ export class ClinicNumberHub extends DurableObject<Env> {
         // The socket died between the check and the send; its close handler cleans up.
       }
     }
+    try {
+      if (isWebhookEvent(event) && (await this.hasWebhooks(event.numberId))) {
+        await this.scheduleDrain(event.numberId, Date.now() + WEBHOOK_DELAY_MS);
+      }
+    } catch (error) {
+      // The sockets have their event; a missed nudge is caught up by the next event or the drain's alarm.
+      console.error("webhook nudge failed:", error instanceof Error ? error.name : "unknown");
+    }
     return sent;
+  }
+
+  /** Whether the practice has webhook keys, asked of D1 at most once a minute per number. */
+  private async hasWebhooks(numberId: number): Promise<boolean> {
+    if (this.webhooksCheckedAt > Date.now() - WEBHOOK_CHECK_MS) return this.webhooksOn;
+    this.webhooksOn = (await webhookKeysForNumber(createDb(this.env.DB), numberId)).length > 0;
+    this.webhooksCheckedAt = Date.now();
+    return this.webhooksOn;
   }
 
   /**
@@ -72,12 +105,25 @@ export class ClinicNumberHub extends DurableObject<Env> {
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
-  /** Sends the next due queued texts of this number, then sleeps until the next one is due. */
+  /**
+   * Sends the next due queued texts of this number and its pending webhooks, then sleeps until either is
+   * due again.
+   */
   override async alarm(): Promise<void> {
     const numberId = await this.ctx.storage.get<number>(NUMBER_KEY);
     if (numberId === undefined) return;
-    const { nextAt } = await drainQueued({ db: createDb(this.env.DB), env: this.env, numberId });
-    if (nextAt !== null) await this.ctx.storage.setAlarm(nextAt);
+    const db = createDb(this.env.DB);
+    const drained = await drainQueued({ db, env: this.env, numberId });
+    const hooksNextAt = await dispatchWebhooks({ db, env: this.env, numberId }).then(
+      (hooks) => hooks.nextAt,
+      (error: unknown) => {
+        // A broken webhook setup must never stall the texts: log it and look again in five minutes.
+        console.error("webhooks not sent:", error instanceof Error ? error.name : "unknown");
+        return Date.now() + 5 * 60_000;
+      },
+    );
+    const next = [drained.nextAt, hooksNextAt].filter((at) => at !== null);
+    if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
   }
 
   /** How many sockets are open, for tests and diagnostics. */

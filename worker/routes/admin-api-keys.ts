@@ -3,12 +3,18 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { insertApiKey, listApiKeys, revokeApiKey } from "../db/queries/api-keys";
+import { setWebhook } from "../db/queries/webhooks";
+import { encryptJson } from "../lib/credentials";
 import { notFound } from "../lib/errors";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { idParam } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { API_KEY_PREFIX } from "../middleware/api-key";
 import { requestExample } from "./api-v1-examples";
+
+const webhookBody = z.strictObject({
+  url: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).max(500),
+});
 
 const createKey = z.strictObject({ name: z.string().trim().min(1, "is required").max(100) });
 
@@ -22,6 +28,7 @@ const keyExample = {
   createdAt: 1767225600000,
   lastUsedAt: null,
   revokedAt: null,
+  webhookUrl: null,
 };
 
 /**
@@ -110,5 +117,60 @@ export const adminApiKeyRoutes = new Hono<AppEnv>()
       );
       if (!apiKey) throw notFound("API key");
       return c.json({ apiKey }, 200);
+    },
+  )
+  .put(
+    "/:id/webhook",
+    describeRoute({
+      tags: ["admin"],
+      summary:
+        "Send this key's practice system signed webhooks (replies, status changes); the secret is shown once",
+      description:
+        "Each POST carries Textdesk-Event, Textdesk-Timestamp (Unix seconds) and Textdesk-Signature: " +
+        "v1=<hex HMAC-SHA256(secret, timestamp + '.' + raw body)>. Events arrive in order, at least once.",
+      responses: {
+        200: {
+          description: "The webhook and its signing secret",
+          content: {
+            "application/json": {
+              example: { webhook: { url: "https://pms.example.com/textdesk" }, secret: "whsec_…" },
+            },
+          },
+        },
+        404: { description: "No live key of this practice has that id" },
+      },
+    }),
+    validate("param", idParam),
+    validate("json", webhookBody),
+    requestExample(webhookBody, { url: "https://pms.example.com/textdesk" }),
+    async (c) => {
+      const session = c.get("session");
+      const secret = `whsec_${randomToken(32)}`;
+      const { url } = c.req.valid("json");
+      const updated = await setWebhook(
+        c.get("db"),
+        { orgId: session.org.id, keyId: c.req.valid("param").id, userId: session.user.id },
+        { url, secretCiphertext: await encryptJson(c.env.CREDENTIALS_KEY, secret) },
+        Date.now(),
+      );
+      if (!updated) throw notFound("API key");
+      c.header("Cache-Control", "no-store");
+      return c.json({ webhook: { url }, secret }, 200);
+    },
+  )
+  .delete(
+    "/:id/webhook",
+    describeRoute({ tags: ["admin"], summary: "Stop this key's webhooks" }),
+    validate("param", idParam),
+    async (c) => {
+      const session = c.get("session");
+      const updated = await setWebhook(
+        c.get("db"),
+        { orgId: session.org.id, keyId: c.req.valid("param").id, userId: session.user.id },
+        null,
+        Date.now(),
+      );
+      if (!updated) throw notFound("API key");
+      return c.json({ webhook: null }, 200);
     },
   );

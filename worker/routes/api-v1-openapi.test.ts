@@ -36,5 +36,9 @@ describe("OpenAPI for the practice-system API", () => {
     }
     expect(Object.keys(doc.paths["/api/admin/api-keys"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(doc.paths["/api/admin/api-keys/{id}"]?.delete?.summary).toBeTruthy();
+    expect(Object.keys(doc.paths["/api/admin/api-keys/{id}/webhook"] ?? {}).sort()).toEqual([
+      "delete",
+      "put",
+    ]);
   });
 });

@@ -11,6 +11,7 @@ const listColumns = {
   createdAt: apiKeys.createdAt,
   lastUsedAt: apiKeys.lastUsedAt,
   revokedAt: apiKeys.revokedAt,
+  webhookUrl: apiKeys.webhookUrl,
 };
 export type ApiKeyView = { [K in keyof typeof listColumns]: (typeof apiKeys.$inferSelect)[K] };
 

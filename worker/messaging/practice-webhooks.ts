@@ -1,0 +1,169 @@
+/**
+ * @module Signed webhooks to the practice-management system: patients' replies (`message.received`) and
+ * delivery status changes (`message.status`).
+ *
+ * Nothing new is written on the hot paths: the live feed already records every change in D1's `live_events`
+ * with a monotonic id, so each key simply keeps a cursor per clinic number and the number's Durable Object
+ * (whose alarm the live fan-out nudges) sends what lies after it, oldest first. A failed POST stops that
+ * key's stream and retries with exponential backoff, so events arrive in order and none is skipped; the
+ * receiver must ignore an event id it has seen (a crash between POST and cursor write resends one).
+ *
+ * Signature: `Textdesk-Signature: v1=<hex HMAC-SHA256(secret, "<Textdesk-Timestamp>.<raw body>")>`, the
+ * timestamp in Unix seconds; receivers should refuse timestamps older than five minutes.
+ */
+import type { Env } from "../env";
+import type { Db } from "../db/client";
+import { findNumberById } from "../db/queries/carrier-state";
+import { liveEventsAfter } from "../db/queries/live-events";
+import { conversationPhones, getCursor, saveCursor, webhookKeysForNumber } from "../db/queries/webhooks";
+import { decryptJson } from "../lib/credentials";
+import { utf8 } from "../lib/crypto";
+import type { LiveEvent } from "../realtime/protocol";
+
+export const WEBHOOK_BATCH = 25;
+const TIMEOUT_MS = 10_000;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 60 * 60_000;
+
+export type WebhookEvent =
+  | {
+      id: number;
+      type: "message.received";
+      data: {
+        messageId: number;
+        numberId: number;
+        from: string;
+        to: string;
+        body: string;
+        createdAt: number;
+      };
+    }
+  | {
+      id: number;
+      type: "message.status";
+      data: {
+        messageId: number;
+        numberId: number;
+        to: string;
+        status: string;
+        errorCode: string | null;
+        errorReason: string | null;
+      };
+    };
+
+export async function signWebhook(secret: string, timestamp: number, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  const mac = await crypto.subtle.sign("HMAC", key, utf8(`${timestamp}.${body}`));
+  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Whether a live event is something the practice system hears about: replies and status moves. */
+function relevant(event: LiveEvent) {
+  return (event.type === "message" && event.message.direction === "in") || event.type === "message_status";
+}
+
+function toWebhook(event: LiveEvent, clinicPhone: string, phones: Map<number, string>): WebhookEvent | null {
+  if (event.type === "message" && event.message.direction === "in") {
+    const m = event.message;
+    const from = phones.get(event.conversationId) ?? "";
+    const data = {
+      messageId: m.id,
+      numberId: event.numberId,
+      from,
+      to: clinicPhone,
+      body: m.body,
+      createdAt: m.createdAt,
+    };
+    return { id: event.cursor, type: "message.received", data };
+  }
+  if (event.type === "message_status") {
+    const { messageId, numberId, status, errorCode, errorReason } = event;
+    const to = phones.get(event.conversationId) ?? "";
+    return {
+      id: event.cursor,
+      type: "message.status",
+      data: { messageId, numberId, to, status, errorCode, errorReason },
+    };
+  }
+  return null;
+}
+
+export type DispatchOptions = { now?: () => number; fetch?: typeof fetch };
+
+/** Sends each webhook key of the number's practice what happened on this number since its cursor. */
+export async function dispatchWebhooks(
+  input: { db: Db; env: Pick<Env, "CREDENTIALS_KEY">; numberId: number },
+  options: DispatchOptions = {},
+): Promise<{ delivered: number; nextAt: number | null }> {
+  const { db, numberId } = input;
+  const now = options.now ?? Date.now;
+  const post = options.fetch ?? ((url: RequestInfo | URL, init?: RequestInit) => fetch(url, init));
+  const number = await findNumberById(db, numberId);
+  if (!number) return { delivered: 0, nextAt: null };
+  let delivered = 0;
+  let nextAt: number | null = null;
+  const later = (at: number) => (nextAt = nextAt === null ? at : Math.min(nextAt, at));
+
+  for (const key of await webhookKeysForNumber(db, numberId)) {
+    if (!key.url || !key.secretCiphertext) continue;
+    const cursor = await getCursor(db, key.id, numberId);
+    if (cursor?.retryAt && cursor.retryAt > now()) {
+      later(cursor.retryAt);
+      continue;
+    }
+    const secret = String(await decryptJson(input.env.CREDENTIALS_KEY, key.secretCiphertext));
+    const events = await liveEventsAfter(
+      db,
+      [numberId],
+      cursor?.lastEventId ?? key.sinceEventId,
+      WEBHOOK_BATCH,
+    );
+    const phones = await conversationPhones(
+      db,
+      events.flatMap((e) => (relevant(e) && "conversationId" in e ? [e.conversationId] : [])),
+    );
+    let last = cursor?.lastEventId ?? key.sinceEventId;
+    let failures = 0;
+    for (const event of events) {
+      const hook = toWebhook(event, number.e164, phones);
+      if (hook && !(await deliver(key.url, secret, hook, now(), post))) {
+        failures = (cursor?.failures ?? 0) + 1;
+        break;
+      }
+      if (hook) delivered++;
+      last = event.cursor;
+    }
+    const retryAt =
+      failures > 0 ? now() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1)) : null;
+    await saveCursor(db, { keyId: key.id, numberId, lastEventId: last, failures, retryAt });
+    if (retryAt !== null) later(retryAt);
+    else if (events.length === WEBHOOK_BATCH) later(now() + 1_000);
+  }
+  return { delivered, nextAt };
+}
+
+async function deliver(url: string, secret: string, event: WebhookEvent, now: number, post: typeof fetch) {
+  const body = JSON.stringify(event);
+  const timestamp = Math.floor(now / 1000);
+  try {
+    const res = await post(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "textdesk-event": event.type,
+        "textdesk-timestamp": String(timestamp),
+        "textdesk-signature": `v1=${await signWebhook(secret, timestamp, body)}`,
+      },
+      body,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: "manual",
+    });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    // Network failure or timeout: the same event is tried again after the backoff.
+    return false;
+  }
+}
