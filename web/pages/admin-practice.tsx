@@ -13,6 +13,8 @@ function SettingsForm(props: { settings: Settings }) {
     timezone: props.settings.timezone,
     queueWindowDays: String(props.settings.queueWindowDays),
     idleTimeoutMinutes: String(props.settings.idleTimeoutMinutes),
+    quietHoursStart: props.settings.quietHoursStart,
+    quietHoursEnd: props.settings.quietHoursEnd,
   });
   const [error, setError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -31,6 +33,8 @@ function SettingsForm(props: { settings: Settings }) {
             timezone: form.timezone,
             queueWindowDays: Number(form.queueWindowDays),
             idleTimeoutMinutes: Number(form.idleTimeoutMinutes),
+            quietHoursStart: form.quietHoursStart,
+            quietHoursEnd: form.quietHoursEnd,
           },
         }),
       );
@@ -68,6 +72,21 @@ function SettingsForm(props: { settings: Settings }) {
           hint="Signs a browser out after this long without activity."
           value={form.idleTimeoutMinutes}
           onValue={(v) => setForm("idleTimeoutMinutes", v)}
+        />
+        <TextField
+          label="Campaign texts from"
+          type="time"
+          required
+          hint="Campaigns wait for this window in each patient's local time. Reminders and replies are never held."
+          value={form.quietHoursStart}
+          onValue={(v) => setForm("quietHoursStart", v)}
+        />
+        <TextField
+          label="Campaign texts until"
+          type="time"
+          required
+          value={form.quietHoursEnd}
+          onValue={(v) => setForm("quietHoursEnd", v)}
         />
       </div>
       <Alert message={error()} />

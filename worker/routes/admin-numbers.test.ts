@@ -115,7 +115,22 @@ describe("practice settings", () => {
     });
     expect(ok.status).toBe(200);
     expect((await ok.json<{ settings: { queueWindowDays: number } }>()).settings.queueWindowDays).toBe(14);
-    for (const json of [{ queueWindowDays: 0 }, { idleTimeoutMinutes: 1 }, {}, { color: "blue" }]) {
+    const quiet = await call("/api/admin/settings", {
+      method: "PATCH",
+      cookie: admin,
+      json: { quietHoursStart: "09:00", quietHoursEnd: "20:00" },
+    });
+    expect((await quiet.json<{ settings: { quietHoursEnd: string } }>()).settings.quietHoursEnd).toBe(
+      "20:00",
+    );
+    for (const json of [
+      { queueWindowDays: 0 },
+      { idleTimeoutMinutes: 1 },
+      {},
+      { color: "blue" },
+      { quietHoursStart: "25:00" },
+      { quietHoursStart: "21:00", quietHoursEnd: "08:00" },
+    ]) {
       expect((await call("/api/admin/settings", { method: "PATCH", cookie: admin, json })).status).toBe(400);
     }
   });

@@ -8,6 +8,8 @@ import { notFound } from "../lib/errors";
 import { timezoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (24-hour)');
+
 const settingsPatch = z
   .strictObject({
     name: z.string().trim().min(1).max(100).optional(),
@@ -21,8 +23,15 @@ const settingsPatch = z
       .min(5)
       .max(12 * 60)
       .optional(),
+    /** Campaign texts wait for this window in the patient's local time (FCC 64.1200(c)(1): 8 a.m.–9 p.m.). */
+    quietHoursStart: timeOfDay.optional(),
+    quietHoursEnd: timeOfDay.optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, "name at least one setting to change");
+  .refine((patch) => Object.keys(patch).length > 0, "name at least one setting to change")
+  .refine(
+    (p) => !p.quietHoursStart || !p.quietHoursEnd || p.quietHoursStart < p.quietHoursEnd,
+    "quietHoursStart must be before quietHoursEnd",
+  );
 
 const auditQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),

@@ -11,7 +11,8 @@ export async function countOrganizations(db: Db) {
   return rows.length;
 }
 
-export type OrgSettings = Pick<Organization, "name" | "timezone" | "queueWindowDays" | "idleTimeoutMinutes">;
+export type OrgSettings = Pick<Organization, "name" | "timezone" | "queueWindowDays" | "idleTimeoutMinutes"> &
+  Partial<Pick<Organization, "quietHoursStart" | "quietHoursEnd">>;
 
 export function updateOrganization(db: Db, id: number, patch: Partial<OrgSettings>) {
   return db.update(organizations).set(patch).where(eq(organizations.id, id)).returning();
