@@ -26,6 +26,7 @@ export const routes: RouteDefinition[] = [
           { path: "/numbers", component: lazy(() => import("./pages/admin-numbers")) },
           { path: "/practice", component: lazy(() => import("./pages/admin-practice")) },
           { path: "/audit", component: lazy(() => import("./pages/admin-audit")) },
+          { path: "/api-keys", component: lazy(() => import("./pages/admin-api-keys")) },
         ],
       },
       { path: "*404", component: lazy(() => import("./pages/not-found")) },

@@ -20,6 +20,7 @@ export default function SettingsPage(props: RouteSectionProps) {
           <A href="/settings/numbers">Clinic numbers</A>
           <A href="/settings/practice">Practice settings</A>
           <A href="/settings/audit">Audit</A>
+          <A href="/settings/api-keys">API keys</A>
         </nav>
         <div class="settings-body">{props.children}</div>
       </div>
