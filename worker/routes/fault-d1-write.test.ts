@@ -31,7 +31,8 @@ describe("D1 refusing a write mid-webhook", () => {
       const phone = `+1555005${String(["messages", "live_events", "opt_outs", "conversations"].indexOf(table)).padStart(4, "0")}`;
       // STOP, so the opt-out statements are part of the batch too.
       const params = twilioInbound({ From: phone, Body: "STOP" });
-      const before = await footprint(phone, params.MessageSid);
+      const sid = params.MessageSid ?? "";
+      const before = await footprint(phone, sid);
       await env.DB.exec(
         `CREATE TRIGGER refuse_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'injected'); END;`,
       );
@@ -44,11 +45,11 @@ describe("D1 refusing a write mid-webhook", () => {
         await env.DB.exec(`DROP TRIGGER refuse_${table}`);
       }
       expect(answer).toBeGreaterThanOrEqual(500);
-      expect(await footprint(phone, params.MessageSid)).toEqual(before);
+      expect(await footprint(phone, sid)).toEqual(before);
 
       const retried = await postTwilio("/webhooks/twilio/messages", params);
       expect(retried.status).toBe(200);
-      const after = await footprint(phone, params.MessageSid);
+      const after = await footprint(phone, sid);
       expect(after).toEqual({
         conversations: 1,
         messages: 1,

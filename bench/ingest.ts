@@ -1,0 +1,136 @@
+/**
+ * Webhook ingest: distinct, correctly signed Twilio inbound webhooks per second and p50/p99 at 32 concurrent
+ * connections, next to an empty route and a minimal route (same form parse + one D1 insert) on the same
+ * server in the same run. Rounds interleave the three routes so drift in machine load hits all of them.
+ *
+ *   node bench/ingest.ts            (BENCH_SECONDS per route per round, default 6; BENCH_ROUNDS, default 3)
+ */
+import { closedLoop, client, fmt, line, type LoadResult, type Req } from "./lib/http.ts";
+import { startFakeCarrier } from "./lib/fake-carrier.ts";
+import { isMain, median, sleep } from "./lib/main.ts";
+import { startServer, type Server } from "./lib/server.ts";
+import { inboundParams, signedPost } from "./lib/twilio.ts";
+
+const CONCURRENCY = 32;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PATH = "/webhooks/twilio/messages";
+
+/** 1,000 patients' phones, as real traffic spreads over many conversations; each request a new MessageSid. */
+const phone = (i: number) => `+1555${String(6_000_000 + (i % 1000)).padStart(7, "0")}`;
+const webhook = (path: string) => (i: number) =>
+  signedPost(path, inboundParams(phone(i), `Can I move my appointment to ${i % 28} May?`));
+
+type Route = { name: string; make: (i: number) => Req };
+
+async function json<T>(base: string, req: Req): Promise<T> {
+  const c = client(base, 1);
+  try {
+    return JSON.parse((await c.send(req)).body) as T;
+  } finally {
+    c.close();
+  }
+}
+
+/** Counts D1 round trips per webhook (in the request and in waitUntil) with the bench entry's recorder. */
+async function profile(base: string) {
+  await json(base, { method: "POST", path: "/bench/record?on=1" });
+  const c = client(base, 1);
+  const n = 20;
+  for (let i = 0; i < n; i++) await c.send(webhook(PATH)(900_000 + i));
+  const inRequest = await json<{ last: { sql: string; via: string }[] }>(base, {
+    method: "GET",
+    path: "/bench/record",
+  });
+  await sleep(1500); // let the waitUntil work (live event, fan-out) finish
+  const totals = await json<{ requests: number; roundTrips: number; d1Ms: number }>(base, {
+    method: "GET",
+    path: "/bench/record",
+  });
+  await json(base, { method: "POST", path: "/bench/record?on=0" });
+  c.close();
+  return { perWebhook: totals.roundTrips / n, lastRequest: inRequest.last };
+}
+
+export async function runIngest(server?: Server) {
+  const own = server ?? (await startServer());
+  const carrier = startFakeCarrier();
+  try {
+    const base = own.base;
+    await json(base, { method: "POST", path: "/bench/setup" });
+    const routes: Route[] = [
+      { name: "empty route (POST, same body)", make: webhook("/bench/empty") },
+      { name: "minimal: parse form + 1 D1 insert", make: webhook("/bench/minimal-insert") },
+      { name: "full pipeline: verify, dedupe, store, publish", make: webhook(PATH) },
+    ];
+    let offset = 0;
+    // Warm-up: compile paths, create conversations for the 1,000 phones.
+    for (const r of routes) {
+      await closedLoop(base, "warm", {
+        concurrency: 8,
+        durationMs: 3000,
+        maxRequests: 1000,
+        make: (i) => r.make(offset + i),
+      });
+      offset += 1000;
+    }
+    const results = new Map<string, LoadResult[]>(routes.map((r) => [r.name, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const r of routes) {
+        const start = offset;
+        const res = await closedLoop(base, r.name, {
+          concurrency: CONCURRENCY,
+          durationMs: SECONDS * 1000,
+          maxRequests: 200_000,
+          make: (i) => r.make(start + i),
+        });
+        offset += res.requests + res.errors + CONCURRENCY;
+        results.get(r.name)?.push(res);
+      }
+    }
+    const stats = (name: string) => {
+      const runs = results.get(name) ?? [];
+      return {
+        rps: median(runs.map((x) => x.rps)),
+        p50: median(runs.map((x) => x.p50)),
+        p99: median(runs.map((x) => x.p99)),
+        non2xx: runs.reduce(
+          (n, x) =>
+            n +
+            Object.entries(x.statuses).reduce((m, [s, k]) => m + (Number(s) >= 300 ? k : 0), 0) +
+            x.errors,
+          0,
+        ),
+        runs: runs.map((x) => Math.round(x.rps)).join("/"),
+      };
+    };
+    const [empty, minimal, full] = routes.map((r) => stats(r.name));
+    if (!empty || !minimal || !full) throw new Error("missing results");
+    console.log(`\n## Webhook ingest (${CONCURRENCY} connections, ${ROUNDS} rounds × ${SECONDS} s, medians)`);
+    for (const [name, s] of routes.map((r, i) => [r.name, [empty, minimal, full][i]] as const)) {
+      if (!s) continue;
+      line(
+        `ingest ${name}`,
+        `${fmt(s.rps, 0)} req/s (runs ${s.runs}), p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms, non-2xx ${s.non2xx}`,
+        { to: "empty", value: s.rps / empty.rps },
+      );
+    }
+    line("ingest full pipeline / minimal route (target ≥ 0.8)", fmt(full.rps / minimal.rps, 2));
+    const profiled = await profile(base);
+    line("ingest D1 round trips per webhook (request + waitUntil)", fmt(profiled.perWebhook, 1));
+    console.log(
+      `  in the request: ${profiled.lastRequest.map((s) => (s.via === "batch" ? s.sql : s.sql.replace(/\s+/g, " ").slice(0, 70))).join(" | ")}`,
+    );
+    const stored = await json<{ n: number; distinct_ids: number }>(base, {
+      method: "GET",
+      path: "/bench/count",
+    });
+    line("ingest stored texts / distinct carrier ids", `${stored.n} / ${stored.distinct_ids}`);
+    return { empty, minimal, full, roundTrips: profiled.perWebhook };
+  } finally {
+    await carrier.stop();
+    if (!server) own.stop();
+  }
+}
+
+if (isMain(import.meta.url)) await runIngest();
