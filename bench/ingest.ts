@@ -8,6 +8,7 @@
 import { closedLoop, client, fmt, line, type LoadResult, type Req } from "./lib/http.ts";
 import { startFakeCarrier } from "./lib/fake-carrier.ts";
 import { isMain, median, sleep } from "./lib/main.ts";
+import { cpuMs, descendants } from "./lib/proc.ts";
 import { startServer, type Server } from "./lib/server.ts";
 import { inboundParams, signedPost } from "./lib/twilio.ts";
 
@@ -75,9 +76,15 @@ export async function runIngest(server?: Server) {
       offset += 1000;
     }
     const results = new Map<string, LoadResult[]>(routes.map((r) => [r.name, []]));
+    // CPU per request in each server process: which one is the bottleneck, and what a route costs.
+    const procs = descendants(own.pid).filter((p) => p.comm === "workerd" || p.comm.startsWith("node"));
+    const cpu = new Map<string, { ms: Map<number, number>; requests: number }>(
+      routes.map((r) => [r.name, { ms: new Map(), requests: 0 }]),
+    );
     for (let round = 0; round < ROUNDS; round++) {
       for (const r of routes) {
         const start = offset;
+        const cpuBefore = cpuMs(procs.map((p) => p.pid));
         const res = await closedLoop(base, r.name, {
           concurrency: CONCURRENCY,
           durationMs: SECONDS * 1000,
@@ -86,6 +93,11 @@ export async function runIngest(server?: Server) {
         });
         offset += res.requests + res.errors + CONCURRENCY;
         results.get(r.name)?.push(res);
+        const spent = cpu.get(r.name);
+        for (const [pid, ms] of cpuMs(procs.map((p) => p.pid))) {
+          spent?.ms.set(pid, (spent.ms.get(pid) ?? 0) + ms - (cpuBefore.get(pid) ?? 0));
+        }
+        if (spent) spent.requests += res.requests;
       }
     }
     const stats = (name: string) => {
@@ -116,6 +128,14 @@ export async function runIngest(server?: Server) {
       );
     }
     line("ingest full pipeline / minimal route (target ≥ 0.8)", fmt(full.rps / minimal.rps, 2));
+    for (const r of routes) {
+      const spent = cpu.get(r.name);
+      if (!spent || spent.requests === 0) continue;
+      const per = procs
+        .map((p) => `${p.comm}[${p.pid}] ${fmt((spent.ms.get(p.pid) ?? 0) / spent.requests, 2)}`)
+        .join(", ");
+      line(`ingest CPU ms per request: ${r.name.split(":")[0] ?? r.name}`, per);
+    }
     const profiled = await profile(base);
     line("ingest D1 round trips per webhook (request + waitUntil)", fmt(profiled.perWebhook, 1));
     console.log(
