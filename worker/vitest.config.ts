@@ -28,5 +28,9 @@ export default defineConfig(async () => ({
     name: "worker",
     include: ["worker/**/*.test.ts"],
     setupFiles: ["worker/test/apply-migrations.ts"],
+    // Timeouts here catch hangs, not slowness: a two-core CI box running several workerd isolates at once
+    // can take well over vitest's default 5 s for a test that sends 60 sequential requests.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 }));
