@@ -4,6 +4,11 @@ import { defineConfig } from "drizzle-kit";
 // so wrangler's d1_migrations table stays the single record of what ran.
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./worker/db/schema.ts",
+  schema: [
+    "./worker/db/schema/practice.ts",
+    "./worker/db/schema/messaging.ts",
+    "./worker/db/schema/history.ts",
+    "./worker/db/schema/api.ts",
+  ],
   out: "./migrations",
 });

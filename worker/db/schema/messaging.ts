@@ -1,0 +1,174 @@
+/** Texts: conversations, messages, opt-outs, carrier event dedupe and the live feed's log. */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CARRIERS, clinicNumbers, createdAt, organizations, users } from "./practice";
+
+export const MESSAGE_DIRECTIONS = ["in", "out"] as const;
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
+export const MESSAGE_KINDS = ["reply", "direct", "reminder", "campaign", "auto_reply", "alert"] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export const MESSAGE_STATUSES = [
+  "received",
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "undelivered",
+  "failed",
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** One clinic number and one remote phone. Read state is shared by the whole front desk. */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    phone: text("phone").notNull(),
+    lastMessageAt: integer("last_message_at").notNull(),
+    lastMessagePreview: text("last_message_preview").notNull().default(""),
+    unread: integer("unread", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("conversations_number_phone_unique").on(t.numberId, t.phone),
+    index("conversations_number_last_idx").on(t.numberId, t.lastMessageAt, t.id),
+  ],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    /** Monotonic: also the cursor live clients resume from. */
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    direction: text("direction", { enum: MESSAGE_DIRECTIONS }).notNull(),
+    kind: text("kind", { enum: MESSAGE_KINDS }).notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: MESSAGE_STATUSES }).notNull(),
+    carrier: text("carrier", { enum: CARRIERS }).notNull(),
+    /** The carrier's id: unique per carrier, the idempotency key of every webhook. */
+    carrierMessageId: text("carrier_message_id"),
+    errorCode: text("error_code"),
+    errorReason: text("error_reason"),
+    segments: integer("segments").notNull().default(1),
+    encoding: text("encoding", { enum: ["GSM-7", "UCS-2"] })
+      .notNull()
+      .default("GSM-7"),
+    authorUserId: integer("author_user_id").references(() => users.id),
+    /** Client-supplied key so a double click or a retried request never sends twice. */
+    idempotencyKey: text("idempotency_key"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull().default(0),
+    /**
+     * Set only on texts the practice-system API queued for background delivery: the clinic number's Durable
+     * Object sends a `queued` row once this time has come (later than creation for a campaign held by quiet
+     * hours). Null for every text sent inline, so the drain never picks up a send that is in flight.
+     */
+    sendAfter: integer("send_after"),
+  },
+  (t) => [
+    index("messages_pending_idx")
+      .on(t.numberId, t.sendAfter)
+      .where(sql`status = 'queued' and send_after is not null`),
+    uniqueIndex("messages_carrier_id_unique").on(t.carrier, t.carrierMessageId),
+    uniqueIndex("messages_idempotency_unique").on(t.numberId, t.idempotencyKey),
+    index("messages_conversation_idx").on(t.conversationId, t.id),
+    index("messages_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Opt-out state per clinic number and phone. Blocks every outbound path while `optedOut`. */
+export const optOuts = sqliteTable(
+  "opt_outs",
+  {
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    phone: text("phone").notNull(),
+    optedOut: integer("opted_out", { mode: "boolean" }).notNull(),
+    keyword: text("keyword").notNull(),
+    changedAt: integer("changed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.numberId, t.phone] })],
+);
+
+/** Every opt-out and opt-in, kept forever as the compliance record (opt_outs holds only the current state). */
+export const optOutEvents = sqliteTable(
+  "opt_out_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    phone: text("phone").notNull(),
+    optedOut: integer("opted_out", { mode: "boolean" }).notNull(),
+    /** The normalised keyword or phrase ("STOP", "opt out"), or "carrier:21610" when the carrier told us. */
+    keyword: text("keyword").notNull(),
+    /** The inbound message that caused it, when there was one. */
+    messageId: integer("message_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("opt_out_events_number_phone_idx").on(t.numberId, t.phone, t.id)],
+);
+
+/**
+ * Carrier webhook event ids already processed. Telnyx documents that events may arrive duplicated,
+ * simultaneous and out of order (developers.telnyx.com/docs/messaging/messages/receiving-webhooks).
+ */
+export const carrierEvents = sqliteTable(
+  "carrier_events",
+  {
+    carrier: text("carrier", { enum: CARRIERS }).notNull(),
+    eventId: text("event_id").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.carrier, t.eventId] }),
+    index("carrier_events_received_idx").on(t.receivedAt),
+  ],
+);
+
+/**
+ * The live feed's log: one row per change a screen must see (message stored, status moved, read state,
+ * opt-out). Its id is the cursor clients resume from after a reconnect; rows older than the queue window
+ * are pruned with the messages.
+ */
+export const LIVE_EVENT_TYPES = ["message", "message_status", "read_state", "opt_out"] as const;
+export const liveEvents = sqliteTable(
+  "live_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    type: text("type", { enum: LIVE_EVENT_TYPES }).notNull(),
+    /** The event without its cursor, as JSON: what the socket sends. */
+    payload: text("payload").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("live_events_number_idx").on(t.numberId, t.id),
+    index("live_events_created_idx").on(t.createdAt),
+  ],
+);
+
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type OptOutEvent = typeof optOutEvents.$inferSelect;
