@@ -2,7 +2,7 @@ import { createSignal, For, onMount } from "solid-js";
 import { createStore } from "solid-js/store";
 import { api, call, messageOf } from "../lib/api";
 import type { NumberView } from "../lib/admin";
-import { Alert } from "./ui/Alert";
+import { FormActions } from "./ui/FormActions";
 import { CheckboxField } from "./ui/CheckboxField";
 import { SelectField } from "./ui/SelectField";
 import { TextAreaField } from "./ui/TextAreaField";
@@ -146,15 +146,7 @@ export function AfterHoursForm(props: Props) {
         />
       </fieldset>
       <SelectField label="STOP confirmations" value={stop()} options={STOP_OPTIONS} onValue={setStop} />
-      <Alert message={error()} />
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={busy()}>
-          Save
-        </button>
-        <button type="button" class="button" onClick={() => props.onCancel()}>
-          Cancel
-        </button>
-      </div>
+      <FormActions error={error()} busy={busy()} submitLabel={"Save"} onCancel={() => props.onCancel()} />
     </form>
   );
 }

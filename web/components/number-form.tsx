@@ -4,7 +4,7 @@ import { api, call, messageOf } from "../lib/api";
 import { CARRIER_OPTIONS, type Carrier, type NumberView } from "../lib/admin";
 import { formatE164 } from "../lib/format";
 import { TimezoneField } from "./timezone-field";
-import { Alert } from "./ui/Alert";
+import { FormActions } from "./ui/FormActions";
 import { SelectField } from "./ui/SelectField";
 import { TextField } from "./ui/TextField";
 
@@ -182,15 +182,12 @@ export function NumberForm(props: Props) {
           <p class="hint">The simulator needs no credentials; use it only for testing.</p>
         </Match>
       </Switch>
-      <Alert message={error()} />
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={busy()}>
-          {props.number ? "Save changes" : "Add number"}
-        </button>
-        <button type="button" class="button" onClick={() => props.onCancel()}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        error={error()}
+        busy={busy()}
+        submitLabel={props.number ? "Save changes" : "Add number"}
+        onCancel={() => props.onCancel()}
+      />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { createSignal, onMount } from "solid-js";
 import { createStore } from "solid-js/store";
 import { api, call, messageOf } from "../lib/api";
 import { fullName, type Patient } from "../lib/patients";
-import { Alert } from "./ui/Alert";
+import { FormActions } from "./ui/FormActions";
 import { TextAreaField } from "./ui/TextAreaField";
 import { TextField } from "./ui/TextField";
 
@@ -88,15 +88,12 @@ export function PatientForm(props: Props) {
         />
         <TextAreaField label="Notes" rows={3} value={form.notes} onValue={(v) => setForm("notes", v)} />
       </div>
-      <Alert message={error()} />
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={busy()}>
-          {props.patient ? "Save changes" : "Add patient"}
-        </button>
-        <button type="button" class="button" onClick={() => props.onCancel()}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        error={error()}
+        busy={busy()}
+        submitLabel={props.patient ? "Save changes" : "Add patient"}
+        onCancel={() => props.onCancel()}
+      />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { createStore } from "solid-js/store";
 import { api, call, messageOf } from "../lib/api";
 import type { NumberView, UserView } from "../lib/admin";
 import { formatE164 } from "../lib/format";
-import { Alert } from "./ui/Alert";
+import { FormActions } from "./ui/FormActions";
 import { CheckboxField } from "./ui/CheckboxField";
 import { SelectField } from "./ui/SelectField";
 import { TextField } from "./ui/TextField";
@@ -133,15 +133,12 @@ export function UserForm(props: Props) {
           )}
         </For>
       </fieldset>
-      <Alert message={error()} />
-      <div class="actions">
-        <button type="submit" class="button primary" disabled={busy()}>
-          {props.user ? "Save changes" : "Add user"}
-        </button>
-        <button type="button" class="button" onClick={() => props.onCancel()}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        error={error()}
+        busy={busy()}
+        submitLabel={props.user ? "Save changes" : "Add user"}
+        onCancel={() => props.onCancel()}
+      />
     </form>
   );
 }
