@@ -9,7 +9,7 @@ import { openAPIRouteHandler } from "hono-openapi";
 import type { AppEnv } from "./env";
 import { createDb } from "./db/client";
 import { seedDemo } from "./db/seed-demo";
-import { AppError, type ErrorBody } from "./lib/errors";
+import { AppError, describeError, type ErrorBody } from "./lib/errors";
 import { csrfProtection } from "./middleware/csrf";
 import { requireAdmin, requireSession } from "./middleware/session";
 import { requireApiKey } from "./middleware/api-key";
@@ -121,11 +121,7 @@ app.onError((error, c) => {
     );
   }
   // Unexpected: log the kind of failure and the route, never the request body (it may hold PHI).
-  console.error(
-    `unhandled ${c.req.method} ${c.req.routePath}:`,
-    error instanceof Error ? error.name : "unknown",
-    error instanceof Error ? error.message : "",
-  );
+  console.error(`unhandled ${c.req.method} ${c.req.routePath}:`, describeError(error));
   return c.json<ErrorBody>(
     { error: { code: "internal", message: "Something went wrong on our side." } },
     500,

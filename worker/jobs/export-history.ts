@@ -16,6 +16,7 @@ import { formatPhone } from "../domain/phone";
 import { formatterFor } from "./export-format";
 import { ArchiveReadError, historyRows, type HistoryScope } from "./history-source";
 import { R2PartWriter, StorageError } from "./r2-part-writer";
+import { describeError } from "../lib/errors";
 
 export const EXPORT_TTL_MS = 7 * 86_400_000;
 const PROGRESS_EVERY_ROWS = 5000;
@@ -95,8 +96,7 @@ export async function runExport(deps: ExportDeps, exportId: number): Promise<"do
     return "done";
   } catch (error) {
     await writer?.abort();
-    const kind = error instanceof Error ? error.name : "unknown";
-    console.error("export failed", JSON.stringify({ exportId: job.id, error: kind }));
+    console.error("export failed", JSON.stringify({ exportId: job.id, error: describeError(error) }));
     await markFailed(db, job.id, reasonFor(error), now());
     return "failed";
   }

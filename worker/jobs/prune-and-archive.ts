@@ -27,6 +27,7 @@ import {
 } from "../db/queries/archive";
 import { archiveKey, encodeChunk, utcDay, type ArchiveRow } from "./archive-format";
 import { resumeManifest, verifyAndPrune } from "./archive-verify";
+import { describeError } from "../lib/errors";
 import { expireExports } from "./expire-exports";
 
 const DAY_MS = 86_400_000;
@@ -165,8 +166,8 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
     log("done");
     return report;
   } catch (error) {
-    // Counts and the error's kind only: an R2 or D1 message never carries a body or a phone, but keep it short.
-    log(`failed: ${error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : "unknown"}`);
+    // Counts and the error's kind only: a failed query's message carries its parameters (see describeError).
+    log(`failed: ${describeError(error)}`);
     throw error;
   } finally {
     await releaseLease(db, LEASE_NAME, holder);

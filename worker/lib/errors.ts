@@ -1,4 +1,5 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 
 /**
  * The one error type of the API. `onError` turns it into `{ error: { code, message } }` with its status,
@@ -25,3 +26,21 @@ export const notFound = (what: string) => new AppError(404, "not_found", `${what
 export const conflict = (message: string, code = "conflict") => new AppError(409, code, message);
 
 export type ErrorBody = { error: { code: string; message: string } };
+
+/**
+ * What a log line may say about a caught error. Never `error.message`: drizzle's DrizzleQueryError puts the
+ * bound parameters (phones, names, bodies) into its message. Only the error's name, and the message of its
+ * `cause` (for a failed query that is D1's own message, which names SQL and constraints, not values) unless
+ * that cause is itself a DrizzleQueryError with parameters in its message.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return "unknown";
+  const name = nameOf(error);
+  const cause: unknown = error.cause;
+  if (!(cause instanceof Error)) return name;
+  if (cause instanceof DrizzleQueryError) return `${name} (cause: ${nameOf(cause)})`;
+  return `${name} (cause: ${nameOf(cause)}: ${cause.message})`;
+}
+
+// DrizzleQueryError never sets `name`, so it would log as a bare "Error".
+const nameOf = (error: Error) => (error instanceof DrizzleQueryError ? "DrizzleQueryError" : error.name);

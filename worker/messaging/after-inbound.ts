@@ -15,7 +15,7 @@ import {
   type KeywordMatch,
 } from "../domain/keywords";
 import { formatPhone } from "../domain/phone";
-import { AppError } from "../lib/errors";
+import { AppError, describeError } from "../lib/errors";
 import { broadcastLive } from "../realtime/publish";
 import type { LiveEvent } from "../realtime/protocol";
 import { publishOptOut } from "./live";
@@ -45,10 +45,7 @@ export async function afterInbound(input: AfterInbound): Promise<void> {
     if (input.keyword) await answerKeyword(input, input.keyword);
     else await maybeAlert(input);
   } catch (error) {
-    console.error(
-      "after-inbound step failed:",
-      error instanceof Error ? `${error.name} ${error.message}` : "unknown",
-    );
+    console.error("after-inbound step failed:", describeError(error));
   }
 }
 

@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { getUserName } from "../db/queries/opt-outs";
 import type { Message } from "../db/schema";
 import { liveMessage, publishLive } from "../realtime/publish";
+import { describeError } from "../lib/errors";
 
 /**
  * The carrier side's only door to the live queue (realtime/publish.ts). Never throws: D1 already holds the
@@ -13,7 +14,7 @@ async function safely(what: string, work: () => Promise<unknown>) {
   try {
     await work();
   } catch (error) {
-    console.error(`live ${what} not published:`, error instanceof Error ? error.name : "unknown");
+    console.error(`live ${what} not published:`, describeError(error));
   }
 }
 

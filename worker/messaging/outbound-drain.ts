@@ -28,6 +28,7 @@ import { timezonesByPhone } from "../db/queries/patient-sync";
 import { campaignSendTime } from "./outbound-batch";
 import { deliverStored, type SendOptions } from "./send-text";
 import { publishMessage, publishStatus } from "./live";
+import { describeError } from "../lib/errors";
 
 /**
  * Texts sent per tick and the pause between ticks: ten a second per number. Twilio queues what exceeds a
@@ -85,7 +86,7 @@ export async function drainQueued(
       else result.sent++;
     } catch (error) {
       // One broken text must not stall the rest of the number's queue; it is marked failed, never resent.
-      console.error(`queued send ${message.id} failed:`, error instanceof Error ? error.name : "unknown");
+      console.error(`queued send ${message.id} failed:`, describeError(error));
       const failed = await recordSendResult(
         db,
         message.id,

@@ -13,6 +13,7 @@ import { liveEventInsert, type NewLiveEvent } from "../db/queries/live-events";
 import type { Env } from "../env";
 import type { Message } from "../db/schema";
 import type { LiveEvent, LiveMessage } from "./protocol";
+import { describeError } from "../lib/errors";
 
 export type { NewLiveEvent };
 
@@ -46,10 +47,7 @@ export async function broadcastLive(env: Pick<Env, "CLINIC_NUMBER_HUB">, live: L
   try {
     await hubFor(env, live.numberId).publish(live);
   } catch (error) {
-    console.error(
-      `live broadcast failed for number ${live.numberId}:`,
-      error instanceof Error ? error.message : "",
-    );
+    console.error(`live broadcast failed for number ${live.numberId}:`, describeError(error));
   }
 }
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { findNumberByE164, getOrgNumber } from "../db/queries/numbers";
 import { getOrgMessage } from "../db/queries/outbound-batch";
-import { notFound } from "../lib/errors";
+import { describeError, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { queueApiMessages } from "../messaging/outbound-batch";
@@ -100,7 +100,7 @@ export const apiV1MessageRoutes = new Hono<AppEnv>()
           await scheduleDrain(c.env, number.id, nextDueAt);
         } catch (error) {
           // The texts are stored, so the answer stays true; the hourly cron re-arms a drain that never started.
-          console.error("drain not scheduled:", error instanceof Error ? error.name : "unknown");
+          console.error("drain not scheduled:", describeError(error));
         }
       }
       const count = (status: string) => results.filter((r) => r.status === status).length;
