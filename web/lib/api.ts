@@ -4,9 +4,11 @@
  */
 import { hc, type ClientResponse } from "hono/client";
 import type { AppType } from "@textdesk/api";
+import { backgroundHeaders } from "./user-activity";
 
 // Same origin, so the HttpOnly session cookie travels and the Worker's CSRF check sees `same-origin`.
-export const api = hc<AppType>("/");
+// Requests made while nobody touches the screen are flagged, so they never postpone the idle sign-out.
+export const api = hc<AppType>("/", { headers: backgroundHeaders });
 
 export class ApiError extends Error {
   constructor(
@@ -28,16 +30,10 @@ export type Ok<R> =
   R extends ClientResponse<infer T, infer S, "json"> ? (S extends SuccessStatus ? T : never) : never;
 
 let unauthorizedHandler: (error: ApiError) => void = () => undefined;
-let activityHandler: () => void = () => undefined;
 
 /** The session module registers itself here, so any 401 anywhere ends the session in one place. */
 export function onUnauthorized(handler: (error: ApiError) => void) {
   unauthorizedHandler = handler;
-}
-
-/** Called after every answer from the server: the idle timer counts from the last request. */
-export function onActivity(handler: () => void) {
-  activityHandler = handler;
 }
 
 function readError(body: unknown): { code: string; message: string } | undefined {
@@ -58,7 +54,6 @@ export async function call<R extends ClientResponse<unknown, number, "json">>(
   } catch {
     throw new ApiError(0, "network", "Could not reach Textdesk. Check the connection and try again.", null);
   }
-  activityHandler();
   if (response.ok) return (await response.json()) as Ok<R>;
   const body: unknown = await response.json().catch(() => null);
   const error = readError(body) ?? {

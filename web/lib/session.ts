@@ -3,7 +3,8 @@
  * authenticated shell sends the user to /login whenever it is empty.
  */
 import { createStore, reconcile } from "solid-js/store";
-import { api, call, onActivity, onUnauthorized, type ApiError, type Ok } from "./api";
+import { api, call, onUnauthorized, type ApiError, type Ok } from "./api";
+import { msSinceInput } from "./user-activity";
 
 export type Me = Ok<Awaited<ReturnType<typeof api.api.auth.me.$get>>>;
 
@@ -18,11 +19,6 @@ type SessionState = {
 
 const [session, setSession] = createStore<SessionState>({ status: "unknown", me: null, notice: null });
 export { session };
-
-let lastActivity = Date.now();
-onActivity(() => {
-  lastActivity = Date.now();
-});
 
 onUnauthorized((error: ApiError) => {
   setSession({
@@ -65,14 +61,15 @@ export async function signOut() {
 
 /**
  * The server enforces the idle timeout, but only learns of it on the next request: a screen left open
- * would keep showing patient data. Once the practice's idle time has passed without a request, ask the
- * server, whose 401 signs the browser out too.
+ * would keep showing patient data. Once the practice's idle time has passed without the user touching the
+ * screen, ask the server (as a background request, which does not extend the session), whose 401 signs the
+ * browser out too.
  */
 export function watchIdle(): () => void {
   const timer = setInterval(() => {
     const minutes = session.me?.org?.idleTimeoutMinutes;
     if (session.status !== "signed-in" || !minutes) return;
-    if (Date.now() - lastActivity > minutes * 60_000 + 5_000) void loadSession();
+    if (msSinceInput() > minutes * 60_000 + 5_000) void loadSession();
   }, 30_000);
   return () => clearInterval(timer);
 }

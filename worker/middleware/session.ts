@@ -9,6 +9,18 @@ import { sha256Hex } from "../lib/crypto";
 
 export const SESSION_COOKIE = "td_session";
 
+/**
+ * Requests the app makes on its own (live catch-up, unread counts, socket reconnects) must not keep an
+ * unattended screen signed in: the web client flags them, and WebSocket upgrades are never the user's doing.
+ */
+export const BACKGROUND_HEADER = "x-textdesk-background";
+function isBackground(request: Request) {
+  return (
+    request.headers.get(BACKGROUND_HEADER) === "1" ||
+    request.headers.get("upgrade")?.toLowerCase() === "websocket"
+  );
+}
+
 export type Session = { tokenHash: string; user: User; org: Organization };
 
 /** Writing last_seen on every request would cost a D1 write per click; a minute of slack is plenty. */
@@ -37,7 +49,9 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
       ? unauthorized("You were signed out after a period of inactivity.", "session_expired")
       : forbidden("This account has been disabled.", "account_disabled");
   }
-  if (now - found.session.lastSeenAt > TOUCH_EVERY_MS) await touchSession(db, tokenHash, now);
+  if (!isBackground(c.req.raw) && now - found.session.lastSeenAt > TOUCH_EVERY_MS) {
+    await touchSession(db, tokenHash, now);
+  }
   c.set("session", { tokenHash, user: found.user, org: found.org });
   await next();
 });

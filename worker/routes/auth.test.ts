@@ -135,3 +135,23 @@ describe("notification switches", () => {
     expect(sneaky.status).toBe(400);
   });
 });
+
+describe("idle sign-out counts people, not the app", () => {
+  it("a background request does not extend the session; a user's request does", async ({ expect }) => {
+    const cookie = await signInStaff();
+    const lastSeen = async () =>
+      (await env.DB.prepare("SELECT max(last_seen_at) AS t FROM sessions").first<{ t: number }>())?.t ?? 0;
+    await env.DB.prepare("UPDATE sessions SET last_seen_at = ?")
+      .bind(Date.now() - 20 * 60_000)
+      .run();
+    const before = await lastSeen();
+    const background = await call("/api/queue/summary", {
+      cookie,
+      headers: { "x-textdesk-background": "1" },
+    });
+    expect(background.status).toBe(200);
+    expect(await lastSeen()).toBe(before);
+    expect((await call("/api/queue/summary", { cookie })).status).toBe(200);
+    expect(await lastSeen()).toBeGreaterThan(before);
+  });
+});
