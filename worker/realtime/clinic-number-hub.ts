@@ -27,6 +27,13 @@ type Attachment = { userId: number; connectedAt: number };
 /** Storage key of the clinic number this object serves, written by the first scheduleDrain. */
 const NUMBER_KEY = "numberId";
 
+/**
+ * Access is checked when a socket connects. Closing older sockets makes their clients reconnect through the
+ * session check, so a disabled user, a removed grant or an idle-expired session loses the feed within this
+ * time even without an explicit closeUser().
+ */
+export const MAX_SOCKET_AGE_MS = 10 * 60_000;
+
 /** Webhooks wait a moment so a burst of events goes out in one alarm run. */
 const WEBHOOK_DELAY_MS = 500;
 const WEBHOOK_CHECK_MS = 60_000;
@@ -66,9 +73,16 @@ export class ClinicNumberHub extends DurableObject<Env> {
   async publish(event: LiveEvent): Promise<number> {
     const frame = JSON.stringify({ v: 1, type: "event", event } satisfies ServerFrame);
     let sent = 0;
+    const tooOld = Date.now() - MAX_SOCKET_AGE_MS;
     for (const ws of this.ctx.getWebSockets()) {
       // getWebSockets() can still return sockets that are closing; sending to those throws.
       if (ws.readyState !== WebSocket.OPEN) continue;
+      const attachment = ws.deserializeAttachment() as Attachment | null;
+      if (!attachment || attachment.connectedAt < tooOld) {
+        // Not sent: the client reconnects, passes the session check again and catches this event up.
+        closeQuietly(ws, CLOSE.reauthenticate, "Sign-in check due");
+        continue;
+      }
       try {
         ws.send(frame);
         sent++;
@@ -124,6 +138,13 @@ export class ClinicNumberHub extends DurableObject<Env> {
     );
     const next = [drained.nextAt, hooksNextAt].filter((at) => at !== null);
     if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
+  }
+
+  /** Closes a user's sockets at once (disabled, access changed, signed out); returns how many. */
+  closeUser(userId: number): number {
+    const sockets = this.ctx.getWebSockets(`user:${userId}`);
+    for (const ws of sockets) closeQuietly(ws, CLOSE.reauthenticate, "Access changed");
+    return sockets.length;
   }
 
   /** How many sockets are open, for tests and diagnostics. */

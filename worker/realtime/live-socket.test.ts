@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { createDb } from "../db/client";
-import { call, demoIds, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { call, demoIds, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 import { connect, openLive } from "../test/sockets";
+import { MAX_SOCKET_AGE_MS } from "./clinic-number-hub";
 import { hubFor, publishLive } from "./publish";
 
 let main: number;
@@ -100,5 +101,52 @@ describe("eviction", () => {
     expect(
       (await call(`/api/live/events?after=0&numberId=${other.number.id}`, { cookie: admin })).status,
     ).toBe(404);
+  });
+});
+
+describe("access changes reach open sockets", () => {
+  /** Resolves with the close code once the server closes the socket. */
+  function closed(ws: WebSocket) {
+    return new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
+  }
+
+  it("disabling a user closes their sockets at once (4001), and they cannot reconnect", async ({
+    expect,
+  }) => {
+    const admin = await signInAdmin();
+    const temp = await call("/api/admin/users", {
+      cookie: admin,
+      json: { email: "leaver@example.com", name: "Leaver", role: "admin", password: "leaving-soon-pass" },
+    });
+    const { user } = await temp.json<{ user: { id: number } }>();
+    const cookie = await signIn("leaver@example.com", "leaving-soon-pass");
+    const socket = await connect(main, cookie);
+    const code = closed(socket.ws);
+    await call(`/api/admin/users/${user.id}`, { method: "PATCH", cookie: admin, json: { active: false } });
+    expect(await code).toBe(4001);
+    expect((await openLive(main, cookie)).status).toBe(401);
+  });
+
+  it("signing out closes that user's sockets", async ({ expect }) => {
+    const cookie = await signInStaff();
+    const socket = await connect(main, cookie);
+    const code = closed(socket.ws);
+    await call("/api/auth/logout", { method: "POST", cookie });
+    expect(await code).toBe(4001);
+  });
+
+  it("a socket older than the re-check age is closed instead of being sent the next event", async ({
+    expect,
+  }) => {
+    const socket = await connect(main, await signInAdmin());
+    const code = closed(socket.ws);
+    await runInDurableObject(hubFor(env, main), (_instance, state) => {
+      for (const ws of state.getWebSockets()) {
+        ws.serializeAttachment({ userId: 1, connectedAt: Date.now() - MAX_SOCKET_AGE_MS - 1000 });
+      }
+    });
+    await readState(main, 11, true);
+    expect(await code).toBe(4001);
+    expect(socket.events).toEqual([]);
   });
 });

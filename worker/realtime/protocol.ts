@@ -65,6 +65,11 @@ export const PONG = "pong";
 export const CLOSE = {
   /** The server is going away (deploy, eviction): reconnect. */
   goingAway: 1001,
+  /**
+   * The server wants the sign-in checked again (socket too old, access changed): reconnect, which goes
+   * through the session check, and catch up from the cursor.
+   */
+  reauthenticate: 4001,
   /** The client sent something the protocol does not have. */
   badFrame: 4400,
 } as const;

@@ -70,3 +70,26 @@ export function liveMessage(m: Message, authorName: string | null = null): LiveM
     updatedAt: m.updatedAt,
   };
 }
+
+/**
+ * Ends a user's live feeds on these numbers now, after their access changed (disabled, grants, password,
+ * sign-out). Their browsers reconnect through the session check, which admits them again only if still allowed.
+ */
+export async function closeUserSockets(
+  env: Pick<Env, "CLINIC_NUMBER_HUB">,
+  numberIds: number[],
+  userId: number,
+) {
+  await Promise.all(
+    numberIds.map((id) =>
+      hubFor(env, id)
+        .closeUser(userId)
+        .catch((error: unknown) => {
+          console.error(
+            `closing sockets on number ${id} failed:`,
+            error instanceof Error ? error.name : "unknown",
+          );
+        }),
+    ),
+  );
+}

@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import { deleteUserSessions } from "../db/queries/sessions";
+import { listVisibleNumbers } from "../db/queries/numbers";
+import { closeUserSockets } from "../realtime/publish";
 import {
   findUserByEmail,
   getUser,
@@ -143,6 +145,15 @@ export const adminUserRoutes = new Hono<AppEnv>()
         ...(grants ? replaceGrants(db, id, grants) : []),
         ...(signOut ? [deleteUserSessions(db, id)] : []),
       ]);
+      // Open live feeds were authorised under the old access: end them; allowed browsers reconnect at once.
+      if (signOut || grants || input.role !== undefined) {
+        const numbers = await listVisibleNumbers(db, { userId: session.user.id, orgId, role: "admin" });
+        await closeUserSockets(
+          c.env,
+          numbers.map((n) => n.id),
+          id,
+        );
+      }
       return c.json({ user: await getUser(db, orgId, id) }, 200);
     },
   );

@@ -19,6 +19,7 @@ import { DUMMY_HASH, verifyPassword } from "../lib/passwords";
 import { validate } from "../lib/validate";
 import { emailSchema } from "../lib/schemas";
 import { clearSessionCookie, requireSession, setSessionCookie, viewerOf } from "../middleware/session";
+import { closeUserSockets } from "../realtime/publish";
 
 const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(200) });
 const preferencesSchema = z
@@ -70,6 +71,13 @@ export const authRoutes = new Hono<AppEnv>()
     const db = c.get("db");
     await deleteSession(db, session.tokenHash);
     await auditInsert(db, { orgId: session.org.id, userId: session.user.id, action: "auth.sign_out" });
+    // The signed-out browser's sockets must not keep streaming; the user's other browsers reconnect.
+    const numbers = await listVisibleNumbers(db, viewerOf(session));
+    await closeUserSockets(
+      c.env,
+      numbers.map((n) => n.id),
+      session.user.id,
+    );
     clearSessionCookie(c);
     return c.json({ ok: true }, 200);
   })
