@@ -98,4 +98,16 @@ describe("conversation view", () => {
     expect(await view.findByText(BANNER)).toBeInTheDocument();
     expect(view.queryByRole("textbox")).toBeNull();
   });
+
+  it("says why a Retry did nothing when the server refuses it", async () => {
+    const { view } = renderView(null, {
+      "POST /api/conversations/2/messages/3/retry": apiError(
+        409,
+        "quiet_hours",
+        "Campaign texts wait until 8:00 AM.",
+      ),
+    });
+    fireEvent.click(await view.findByRole("button", { name: "Retry" }));
+    expect(await view.findByText(/not sent again: Campaign texts wait until 8:00 AM\./)).toBeInTheDocument();
+  });
 });

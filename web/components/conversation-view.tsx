@@ -1,5 +1,5 @@
-import { createEffect, For, lazy, on, Show } from "solid-js";
-import { api, ApiError, call } from "../lib/api";
+import { createEffect, createSignal, For, lazy, on, Show } from "solid-js";
+import { api, ApiError, call, messageOf } from "../lib/api";
 import { conversationName } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
 import { loadOlder, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
@@ -52,6 +52,8 @@ export function ConversationView(props: Props) {
     ),
   );
 
+  const [retryError, setRetryError] = createSignal<string | null>(null);
+
   /** A 409 opted_out is a banner, never a sign-out: fetch the date it happened, for the banner. */
   async function refused(error: unknown) {
     if (!(error instanceof ApiError) || error.code !== "opted_out" || thread.id === null) return;
@@ -84,6 +86,7 @@ export function ConversationView(props: Props) {
   }
 
   async function retry(message: LiveMessage) {
+    setRetryError(null);
     try {
       const answer = await call(
         api.api.conversations[":id"].messages[":messageId"].retry.$post({
@@ -92,7 +95,9 @@ export function ConversationView(props: Props) {
       );
       upsertMessage(answer.message);
     } catch (error) {
-      await refused(error);
+      // Opted out shows as the banner; anything else must say why the Retry did nothing.
+      if (error instanceof ApiError && error.code === "opted_out") await refused(error);
+      else setRetryError(`The text was not sent again: ${messageOf(error)}`);
     }
   }
 
@@ -118,6 +123,7 @@ export function ConversationView(props: Props) {
         </div>
       </header>
       <Alert message={thread.error} />
+      <Alert message={retryError()} />
       <div ref={log} class="thread-log" onScroll={onScroll}>
         <Show when={thread.hasMore}>
           <button
