@@ -63,6 +63,15 @@ describe("who may export what", () => {
     expect(
       (await call("/api/exports", { cookie: admin, json: range("2026-02-30", "2026-03-01") })).status,
     ).toBe(400);
+    // A month that does not exist is the caller's mistake (400 naming the field), not our 500.
+    for (const [from, to, field] of [
+      ["2024-13-01", "2025-01-01", "from"],
+      ["2024-01-01", "2024-00-10", "to"],
+    ] as const) {
+      const impossible = await call("/api/exports", { cookie: admin, json: range(from, to) });
+      expect(impossible.status).toBe(400);
+      expect((await errorOf(impossible))?.message).toBe(`${field}: is not a real date`);
+    }
     const ok = await requestExport(admin, range("2025-01-01", "2025-12-31"));
     expect((await waitForExport(admin, ok.id)).status).toBe("done");
   });

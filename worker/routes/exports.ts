@@ -29,7 +29,12 @@ export const MAX_RANGE_DAYS = 366;
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
-  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a real date");
+  // Date.parse first: an impossible month ("2024-13-01") is NaN, and toISOString on it throws a RangeError.
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    "is not a real date",
+  );
 
 function nextDay(d: string) {
   return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
