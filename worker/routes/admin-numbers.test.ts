@@ -1,7 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, it } from "vitest";
+import app from "../app";
 import { decryptJson } from "../lib/credentials";
-import { call, errorOf, seed, signInAdmin } from "../test/helpers";
+import { BASE, call, errorOf, seed, signInAdmin } from "../test/helpers";
 
 let admin: string;
 const twilio = { accountSid: `AC${"1".repeat(32)}`, authToken: "f".repeat(32) };
@@ -55,6 +57,51 @@ describe("clinic numbers", () => {
     });
     expect(badSid.status).toBe(400);
     expect((await errorOf(badSid))?.message).toMatch(/accountSid|credentials/);
+  });
+
+  it("refuses the simulator carrier, on create and on switching, where the simulator is off", async ({
+    expect,
+  }) => {
+    // As production runs: SIMULATOR_ENABLED is not "true".
+    const asProduction = async (path: string, method: string, json: unknown) => {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(
+        new Request(`${BASE}${path}`, {
+          method,
+          headers: { cookie: admin, origin: BASE, "content-type": "application/json" },
+          body: JSON.stringify(json),
+        }),
+        { ...env, SIMULATOR_ENABLED: "false" },
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const create = await asProduction("/api/admin/numbers", "POST", {
+      e164: "+1 555 123 0031",
+      label: "Fake",
+      carrier: "simulator",
+    });
+    expect(create.status).toBe(400);
+    expect((await errorOf(create))?.message).toMatch(/^carrier: /);
+    const created = await call("/api/admin/numbers", {
+      cookie: admin,
+      json: { e164: "+1 555 123 0032", label: "Real", carrier: "twilio", credentials: twilio },
+    });
+    const { number } = await created.json<{ number: { id: number } }>();
+    const switched = await asProduction(`/api/admin/numbers/${number.id}`, "PATCH", { carrier: "simulator" });
+    expect(switched.status).toBe(400);
+    expect((await errorOf(switched))?.message).toMatch(/^carrier: /);
+    const row = await env.DB.prepare("SELECT carrier FROM clinic_numbers WHERE id = ?")
+      .bind(number.id)
+      .first<{ carrier: string }>();
+    expect(row?.carrier).toBe("twilio");
+    // Where it is on (development, tests), the simulator is still a carrier.
+    const dev = await call("/api/admin/numbers", {
+      cookie: admin,
+      json: { e164: "+1 555 123 0033", label: "Sim", carrier: "simulator" },
+    });
+    expect(dev.status).toBe(201);
   });
 
   it("refuses a number already in use with 409 and a non-number with 400", async ({ expect }) => {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { AppEnv, Env } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import {
   findNumberByE164,
@@ -47,6 +47,16 @@ const updateNumber = z.strictObject({
   credentials: credentialsSchema.optional(),
 });
 
+/**
+ * The simulator "sends" nothing and is fed by a route that exists only where SIMULATOR_ENABLED is "true"
+ * (routes/simulator.ts). In production a number on it would swallow every text staff send, so refuse it.
+ */
+function refuseSimulatorWhereOff(env: Pick<Env, "SIMULATOR_ENABLED">, carrier: Carrier) {
+  if (carrier === "simulator" && env.SIMULATOR_ENABLED !== "true") {
+    throw badRequest("carrier: the simulator is not available here");
+  }
+}
+
 /** Credentials must match the carrier; the simulator takes none. Returns what to store. */
 async function sealCredentials(key: string, carrier: Carrier, credentials: Credentials | undefined) {
   if (carrier === "simulator") {
@@ -84,6 +94,7 @@ export const adminNumberRoutes = new Hono<AppEnv>()
       const input = c.req.valid("json");
       const db = c.get("db");
       const session = c.get("session");
+      refuseSimulatorWhereOff(c.env, input.carrier);
       if (await findNumberByE164(db, input.e164)) throw conflict("That number is already in use.");
       const sealed = await sealCredentials(c.env.CREDENTIALS_KEY, input.carrier, input.credentials);
       const now = Date.now();
@@ -126,6 +137,8 @@ export const adminNumberRoutes = new Hono<AppEnv>()
       if (!existing) throw notFound("Clinic number");
       const carrier = input.carrier ?? existing.carrier;
       const carrierChanged = carrier !== existing.carrier;
+      // Only a switch: a number already on the simulator may still be relabelled.
+      if (carrierChanged) refuseSimulatorWhereOff(c.env, carrier);
       const sealed =
         input.credentials || carrierChanged
           ? await sealCredentials(c.env.CREDENTIALS_KEY, carrier, input.credentials)
