@@ -4,6 +4,7 @@ import { findNumberByE164 } from "../db/queries/numbers";
 import { storeInbound } from "../db/queries/inbound";
 import { adoptCarrierId, advanceStatus } from "../db/queries/messages";
 import { eventSeen, markEventSeen } from "../db/queries/carrier-state";
+import { recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber } from "../db/schema";
 import type { CarrierAdapter, InboundText, RawWebhook, StatusReport } from "../carriers/carrier";
 import { describeCarrierError } from "../domain/carrier-errors";
@@ -13,7 +14,7 @@ import { isTerminal } from "../domain/status";
 import { AppError, forbidden, notFound } from "../lib/errors";
 import { credentialsOf } from "./credentials";
 import { afterInbound } from "./after-inbound";
-import { publishStatus } from "./live";
+import { publishOptOut, publishStatus } from "./live";
 
 /** Bodies over this are refused with 413 before parsing: a real SMS webhook is a few kilobytes. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -132,7 +133,28 @@ async function applyStatus<P>(
     );
     return "ignored";
   }
+  // The carrier blocks this phone because it texted STOP (Twilio 21610, Telnyx 40300): record it as send-text
+  // does for the same code at send time, so the next send is refused before it reaches the carrier. Only when
+  // this report moved the text: a repeated callback must not add a second compliance event.
+  if (failed && describeCarrierError(report.errorCode).optedOut && report.errorCode !== null) {
+    const phone = await conversationPhone(db, updated.conversationId);
+    await recordCarrierOptOut(
+      db,
+      { orgId: number.orgId, numberId: number.id, phone, code: report.errorCode },
+      now,
+    );
+    input.waitUntil(publishOptOut(env, db, { numberId: number.id, phone, optedOut: true, changedAt: now }));
+  }
   if (eventId) await markEventSeen(db, carrier, eventId, now);
   input.waitUntil(publishStatus(env, db, updated));
   return "status";
+}
+
+async function conversationPhone(db: Db, conversationId: number): Promise<string> {
+  const conversation = await db.query.conversations.findFirst({
+    where: (c, { eq }) => eq(c.id, conversationId),
+    columns: { phone: true },
+  });
+  if (!conversation) throw new Error("outbound message without a conversation");
+  return conversation.phone;
 }
