@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, it } from "vitest";
+import { afterEach, beforeAll, describe, it, vi } from "vitest";
 import { call, demoIds, errorOf, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { addConversation } from "../test/queue-fixture";
 
@@ -20,6 +20,10 @@ beforeAll(async () => {
   await seed();
   admin = await signInAdmin();
   ({ orgId, main, westside } = await demoIds(admin));
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 const count = async (sql: string) => (await env.DB.prepare(sql).first<{ n: number }>())?.n ?? 0;
@@ -164,5 +168,70 @@ describe("retry", () => {
     expect(first.status).toBe(201);
     await retry();
     expect(await count(`SELECT count(*) AS n FROM messages WHERE body = 'Retry me'`)).toBe(2);
+  });
+
+  it("holds a campaign text outside quiet hours (409 quiet_hours, naming when), never a reminder", async ({
+    expect,
+  }) => {
+    // 22:00 in the practice's zone (America/Chicago, CST in January): after the 08:00-21:00 campaign window.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.parse("2026-01-15T04:00:00Z"));
+    const cookie = await signInAdmin();
+    const at = Date.now();
+    const conversation = await addConversation({ orgId, numberId: main, phone: "+15550108001", at });
+    const failedOf = async (kind: string, body: string) =>
+      (
+        await env.DB.prepare(
+          `INSERT INTO messages (org_id, number_id, conversation_id, direction, kind, body, status, carrier, error_code, error_reason, created_at, updated_at)
+           VALUES (?, ?, ?, 'out', ?, ?, 'failed', 'simulator', '30003', 'Unreachable handset', ?, ?) RETURNING id`,
+        )
+          .bind(orgId, main, conversation.id, kind, body, at, at)
+          .first<{ id: number }>()
+      )?.id;
+    const retry = (id: number | undefined) =>
+      call(`/api/conversations/${conversation.id}/messages/${id}/retry`, { method: "POST", cookie });
+
+    const campaign = await retry(await failedOf("campaign", "Flu shots this week"));
+    expect(campaign.status).toBe(409);
+    const error = await errorOf(campaign);
+    expect(error?.code).toBe("quiet_hours");
+    expect(error?.message).toContain("January 15");
+    expect(error?.message).toContain("8:00");
+    expect(await count(`SELECT count(*) AS n FROM messages WHERE body = 'Flu shots this week'`)).toBe(1);
+
+    const reminder = await retry(await failedOf("reminder", "Your visit is tomorrow at 9"));
+    expect(reminder.status).toBe(201);
+  });
+
+  it("keeps a staff idempotency key apart from the server's retry key of the same text", async ({
+    expect,
+  }) => {
+    const conversation = await addConversation({
+      orgId,
+      numberId: main,
+      phone: "+15550108002",
+      at: Date.now(),
+    });
+    const failed = await env.DB.prepare(
+      `INSERT INTO messages (org_id, number_id, conversation_id, direction, kind, body, status, carrier, error_code, error_reason, created_at, updated_at)
+       VALUES (?, ?, ?, 'out', 'reply', 'Retry me too', 'failed', 'simulator', '30003', 'Unreachable handset', ?, ?) RETURNING id`,
+    )
+      .bind(orgId, main, conversation.id, Date.now(), Date.now())
+      .first<{ id: number }>();
+    const id = failed?.id ?? 0;
+    // A key a client could pick that is exactly what the server uses for retrying this text.
+    const reply = await call(`/api/conversations/${conversation.id}/messages`, {
+      cookie: admin,
+      json: { body: "A different reply", idempotencyKey: `retry:${id}` },
+    });
+    expect(reply.status).toBe(201);
+    const retried = await call(`/api/conversations/${conversation.id}/messages/${id}/retry`, {
+      method: "POST",
+      cookie: admin,
+    });
+    expect(retried.status).toBe(201);
+    const { message } = await retried.json<{ message: Msg }>();
+    expect(message.body).toContain("Retry me too");
+    expect(await count(`SELECT count(*) AS n FROM messages WHERE body LIKE 'Retry me too%'`)).toBe(2);
   });
 });

@@ -5,16 +5,22 @@ import type { AppEnv } from "../env";
 import { findVisibleNumber } from "../db/queries/numbers";
 import { getConversation, getMessageInConversation } from "../db/queries/queue";
 import { auditInsert } from "../db/queries/audit";
-import type { MessageKind } from "../db/schema";
-import { badRequest, notFound } from "../lib/errors";
+import { timezonesByPhone } from "../db/queries/patient-sync";
+import type { MessageKind, Organization } from "../db/schema";
+import { badRequest, conflict, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf, type Session } from "../middleware/session";
+import { campaignSendTime, quietHoursOf } from "../messaging/outbound-batch";
 import { sendText } from "../messaging/send-text";
 import { liveMessage } from "../realtime/publish";
 import type { Db } from "../db/client";
 
-/** The client makes one key per composed text, so a double click or a retried request sends it once. */
+/**
+ * The client makes one key per composed text, so a double click or a retried request sends it once. Stored
+ * as `ui:<key>`: the server keys its own texts on the same number (`retry:<id>`, `auto:<id>`, `alert:…`), and
+ * a staff key that happened to equal one would return that text instead of sending this one.
+ */
 const idempotencyKey = z.string().trim().min(8).max(100);
 const body = z.string().min(1, "is empty").max(1600, "is longer than 1,600 characters");
 
@@ -57,6 +63,35 @@ async function send(
   return liveMessage(message, session.user.name);
 }
 
+const uiKey = (key: string) => `ui:${key}`;
+
+/**
+ * Retrying a campaign text is sending a campaign text: outside quiet hours in the patient's time zone(s) it is
+ * refused (409 quiet_hours) with the moment it may go, as the v1 API would hold it (outbound-batch.ts).
+ * Reminders, replies and direct texts are not solicitation and are never held.
+ */
+async function refuseOutsideQuietHours(db: Db, org: Organization, phone: string, now: number) {
+  const zones = await timezonesByPhone(db, org.id, [phone]);
+  const sendAfter = campaignSendTime(org, zones.get(phone), now);
+  if (sendAfter === null) {
+    throw conflict("The patient's time zones never share a moment inside quiet hours.", "quiet_hours");
+  }
+  if (sendAfter <= now) return;
+  const window = quietHoursOf(org);
+  const when = new Intl.DateTimeFormat("en-US", {
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone: org.timezone,
+    timeZoneName: "short",
+  }).format(sendAfter);
+  throw conflict(
+    `Campaign texts go out only between ${window.start} and ${window.end} in the patient's time zone. Retry on ${when}.`,
+    "quiet_hours",
+  );
+}
+
 /** Staff texting: replies in a conversation, direct texts from the Rolodex, and Retry of a failed text. */
 export const messageRoutes = new Hono<AppEnv>()
   .post(
@@ -79,7 +114,8 @@ export const messageRoutes = new Hono<AppEnv>()
         numberId: conversation.numberId,
         phone: conversation.phone,
         kind: "reply",
-        ...input,
+        body: input.body,
+        idempotencyKey: uiKey(input.idempotencyKey),
       });
       return c.json({ message }, 201);
     },
@@ -97,7 +133,13 @@ export const messageRoutes = new Hono<AppEnv>()
       const input = c.req.valid("json");
       const number = await findVisibleNumber(db, viewerOf(session), input.numberId);
       if (!number) throw notFound("Clinic number");
-      const message = await send(db, c.env, session, { ...input, kind: "direct" });
+      const message = await send(db, c.env, session, {
+        numberId: input.numberId,
+        phone: input.phone,
+        body: input.body,
+        kind: "direct",
+        idempotencyKey: uiKey(input.idempotencyKey),
+      });
       return c.json({ message }, 201);
     },
   )
@@ -120,6 +162,9 @@ export const messageRoutes = new Hono<AppEnv>()
       if (!failed || failed.direction !== "out") throw notFound("Message");
       if (failed.status !== "failed" && failed.status !== "undelivered") {
         throw badRequest("Only a failed text can be retried.", "not_failed");
+      }
+      if (failed.kind === "campaign") {
+        await refuseOutsideQuietHours(db, session.org, conversation.phone, Date.now());
       }
       const message = await send(db, c.env, session, {
         numberId: conversation.numberId,
