@@ -14,7 +14,7 @@ import { getOrganization } from "../db/queries/organizations";
 import type { HistoryExport } from "../db/schema";
 import { formatPhone } from "../domain/phone";
 import { formatterFor } from "./export-format";
-import { ArchiveReadError, historyRows, type HistoryScope } from "./history-source";
+import { ArchiveReadError, HistoryMovedError, historyRows, type HistoryScope } from "./history-source";
 import { R2PartWriter, StorageError } from "./r2-part-writer";
 import { describeError } from "../lib/errors";
 
@@ -112,6 +112,8 @@ function scopeOf(job: HistoryExport): HistoryScope {
 /** A reason people can act on. Storage and database messages are not shown verbatim. */
 function reasonFor(error: unknown): string {
   if (error instanceof StorageError) return "File storage failed while writing the export. Try again.";
+  if (error instanceof HistoryMovedError)
+    return "Part of this history moved to the archive while exporting. Retry the export.";
   if (error instanceof ArchiveReadError)
     return "Part of the message archive could not be read. Try again later.";
   return "The export could not be completed. Try again.";

@@ -6,6 +6,10 @@
  * come first and D1 rows after. A row can be in both only while its object is verified but not yet pruned;
  * those are skipped by id. Only archive ids at or above the first live id can collide, so only those are
  * remembered: memory stays bounded by a page, not by the history's length.
+ *
+ * The prune job may run meanwhile. Rows it archives and deletes after the archive was listed would be in
+ * neither pass, so the listing is taken again after the D1 pass: if it grew, the export fails with
+ * HistoryMovedError, which the user can simply retry (the next attempt reads the new object).
  */
 import type { Db } from "../db/client";
 import { listConversationSegments, listNumberObjectsInRange } from "../db/queries/archive";
@@ -23,6 +27,14 @@ export class ArchiveReadError extends Error {
   constructor(key: string, why: string, cause?: unknown) {
     super(`archive ${key}: ${why}`, { cause });
     this.name = "ArchiveReadError";
+  }
+}
+
+/** The archive grew while this history was read: some rows may be in neither pass. Retrying succeeds. */
+export class HistoryMovedError extends Error {
+  constructor() {
+    super("archive listing changed during the read");
+    this.name = "HistoryMovedError";
   }
 }
 
@@ -44,20 +56,41 @@ function livePage(db: Db, scope: HistoryScope, afterId: number, limit: number) {
     : numberRangePage(db, scope.numberId, scope.from, scope.to, afterId, limit);
 }
 
-async function* archiveRows(db: Db, bucket: R2Bucket, scope: HistoryScope): AsyncGenerator<ArchiveRow> {
+type Slice = { key: string; range?: { offset: number; length: number }; rows: number };
+
+/**
+ * The verified archive that may hold the scope's rows, in id order. The count only grows while an export
+ * runs: an object's status goes writing → verified → pruned and a verified one is never deleted.
+ */
+async function listSlices(db: Db, scope: HistoryScope): Promise<Slice[]> {
   if (scope.kind === "conversation") {
-    for (const seg of await listConversationSegments(db, scope.conversationId)) {
-      // A ranged GET: just this conversation's slice of the day's object.
-      const rows = await readArchive(bucket, seg.key, { offset: seg.offset, length: seg.length });
-      if (rows.length !== seg.rows || rows.some((r) => r.conversationId !== scope.conversationId)) {
-        throw new ArchiveReadError(seg.key, "segment does not match its index");
+    // Ranged GETs: just this conversation's slice of each day's object.
+    return (await listConversationSegments(db, scope.conversationId)).map((seg) => ({
+      key: seg.key,
+      range: { offset: seg.offset, length: seg.length },
+      rows: seg.rows,
+    }));
+  }
+  return (await listNumberObjectsInRange(db, scope.numberId, scope.from, scope.to)).map((o) => ({
+    key: o.key,
+    rows: o.rows,
+  }));
+}
+
+async function* archiveRows(
+  bucket: R2Bucket,
+  scope: HistoryScope,
+  slices: Slice[],
+): AsyncGenerator<ArchiveRow> {
+  for (const slice of slices) {
+    const rows = await readArchive(bucket, slice.key, slice.range);
+    if (scope.kind === "conversation") {
+      if (rows.length !== slice.rows || rows.some((r) => r.conversationId !== scope.conversationId)) {
+        throw new ArchiveReadError(slice.key, "segment does not match its index");
       }
       yield* rows;
+      continue;
     }
-    return;
-  }
-  for (const object of await listNumberObjectsInRange(db, scope.numberId, scope.from, scope.to)) {
-    const rows = await readArchive(bucket, object.key);
     yield* rows
       .filter((r) => r.createdAt >= scope.from && r.createdAt < scope.to)
       .sort((a, b) => a.id - b.id);
@@ -67,8 +100,9 @@ async function* archiveRows(db: Db, bucket: R2Bucket, scope: HistoryScope): Asyn
 export async function* historyRows(deps: { db: Db; bucket: R2Bucket }, scope: HistoryScope) {
   const { db, bucket } = deps;
   const firstLive = (await livePage(db, scope, 0, 1))[0]?.id ?? Number.POSITIVE_INFINITY;
+  const slices = await listSlices(db, scope);
   const archivedLive = new Set<number>();
-  for await (const row of archiveRows(db, bucket, scope)) {
+  for await (const row of archiveRows(bucket, scope, slices)) {
     if (row.id >= firstLive) archivedLive.add(row.id);
     yield row;
   }
@@ -77,7 +111,8 @@ export async function* historyRows(deps: { db: Db; bucket: R2Bucket }, scope: Hi
     const page = await livePage(db, scope, afterId, PAGE_ROWS);
     for (const row of page) if (!archivedLive.has(row.id)) yield row;
     const last = page.at(-1);
-    if (!last || page.length < PAGE_ROWS) return;
+    if (!last || page.length < PAGE_ROWS) break;
     afterId = last.id;
   }
+  if ((await listSlices(db, scope)).length !== slices.length) throw new HistoryMovedError();
 }
