@@ -63,6 +63,7 @@ app.use("/api/admin/*", requireSession, requireAdmin);
 // The practice-system API: API keys only, never the session cookie.
 app.use("/api/v1/*", requireApiKey());
 
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- kept for its type: AppType below is the RPC contract
 const routes = app
   .get("/healthz", (c) => c.json({ ok: true }, 200))
   .route("/webhooks", webhookRoutes)

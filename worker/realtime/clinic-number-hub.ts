@@ -12,6 +12,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { describeError } from "../lib/errors";
 import { createDb } from "../db/client";
 import { webhookKeysForNumber } from "../db/queries/webhooks";
 import { drainQueued } from "../messaging/outbound-drain";
@@ -96,7 +97,7 @@ export class ClinicNumberHub extends DurableObject<Env> {
       }
     } catch (error) {
       // The sockets have their event; a missed nudge is caught up by the next event or the drain's alarm.
-      console.error("webhook nudge failed:", error instanceof Error ? error.name : "unknown");
+      console.error("webhook nudge failed:", describeError(error));
     }
     return sent;
   }
@@ -132,7 +133,7 @@ export class ClinicNumberHub extends DurableObject<Env> {
       (hooks) => hooks.nextAt,
       (error: unknown) => {
         // A broken webhook setup must never stall the texts: log it and look again in five minutes.
-        console.error("webhooks not sent:", error instanceof Error ? error.name : "unknown");
+        console.error("webhooks not sent:", describeError(error));
         return Date.now() + 5 * 60_000;
       },
     );

@@ -85,10 +85,7 @@ export async function closeUserSockets(
       hubFor(env, id)
         .closeUser(userId)
         .catch((error: unknown) => {
-          console.error(
-            `closing sockets on number ${id} failed:`,
-            error instanceof Error ? error.name : "unknown",
-          );
+          console.error(`closing sockets on number ${id} failed:`, describeError(error));
         }),
     ),
   );
