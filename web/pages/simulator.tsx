@@ -94,7 +94,7 @@ export default function SimulatorPage() {
   }
 
   return (
-    <main id="main" class="page stack">
+    <main id="main" class="page stack sim">
       <h1>Phone simulator</h1>
       <p>
         You are a patient's phone. Text a clinic number and watch replies arrive; try STOP, START and HELP.
@@ -116,48 +116,24 @@ export default function SimulatorPage() {
       <datalist id="sim-phones">
         <For each={DEMO_PHONES}>{(p) => <option value={p.phone}>{p.label}</option>}</For>
       </datalist>
-      <section
-        aria-label="Phone screen"
-        aria-live="polite"
-        style={{
-          "max-width": "22rem",
-          "min-height": "20rem",
-          border: "10px solid #222",
-          "border-radius": "1.5rem",
-          padding: "0.75rem",
-          display: "flex",
-          "flex-direction": "column",
-          gap: "0.4rem",
-          background: "#fafafa",
-        }}
-      >
+      <section aria-label="Phone screen" aria-live="polite" class="sim-phone">
         <Show when={thread.messages.length === 0}>
           <p class="empty">No texts with this number yet.</p>
         </Show>
         <For each={thread.messages}>
           {(m) => (
-            // On the phone, the patient's own texts are "sent" (right), the clinic's are "received" (left).
             <p
               data-direction={m.direction}
-              style={{
-                "align-self": m.direction === "in" ? "flex-end" : "flex-start",
-                background: m.direction === "in" ? "#0b7cff" : "#e5e5ea",
-                color: m.direction === "in" ? "#fff" : "#000",
-                padding: "0.4rem 0.7rem",
-                "border-radius": "1rem",
-                margin: 0,
-                "max-width": "80%",
-                "white-space": "pre-wrap",
-              }}
+              class={m.direction === "in" ? "sim-bubble mine" : "sim-bubble theirs"}
             >
               {m.body}
             </p>
           )}
         </For>
       </section>
-      <form onSubmit={(e) => void send(e)} class="stack" style={{ "max-width": "22rem" }}>
+      <form onSubmit={(e) => void send(e)} class="stack sim-compose">
         <TextField label="Message" value={draft()} onValue={setDraft} maxLength={1600} autocomplete="off" />
-        <button type="submit" disabled={sending() || !to()}>
+        <button type="submit" class="button primary" disabled={sending() || !to()}>
           {sending() ? "Sending…" : "Send"}
         </button>
       </form>
