@@ -29,9 +29,17 @@ function message(id: number, direction: "in" | "out", body: string, extra: objec
   };
 }
 
-function renderView(optedOutAt: number | null, answers: Parameters<typeof fakeApi>[0] = {}) {
+type Change = { optedOut: boolean; keyword: string; messageId: number | null; at: number };
+
+function renderView(
+  optedOutAt: number | null,
+  answers: Parameters<typeof fakeApi>[0] = {},
+  history: Change[] = [],
+) {
   const api = fakeApi({
-    "GET /api/conversations/2": { json: { conversation: { ...ALVAREZ, unread: false, optedOutAt } } },
+    "GET /api/conversations/2": {
+      json: { conversation: { ...ALVAREZ, unread: false, optedOutAt }, optOutHistory: history },
+    },
     "GET /api/conversations/2/messages": {
       json: {
         messages: [
@@ -85,7 +93,10 @@ describe("conversation view", () => {
     let stopped = false;
     const { view } = renderView(null, {
       "GET /api/conversations/2": () => ({
-        json: { conversation: { ...ALVAREZ, unread: false, optedOutAt: stopped ? STOPPED_AT : null } },
+        json: {
+          conversation: { ...ALVAREZ, unread: false, optedOutAt: stopped ? STOPPED_AT : null },
+          optOutHistory: [],
+        },
       }),
       "POST /api/conversations/2/messages": () => {
         stopped = true;
@@ -109,5 +120,18 @@ describe("conversation view", () => {
     });
     fireEvent.click(await view.findByRole("button", { name: "Retry" }));
     expect(await view.findByText(/not sent again: Campaign texts wait until 8:00 AM\./)).toBeInTheDocument();
+  });
+
+  it("marks the text that opted the phone out, and lists a carrier-reported block after the thread", async () => {
+    const { view } = renderView(STOPPED_AT, {}, [
+      { optedOut: true, keyword: "stop", messageId: 2, at: STOPPED_AT - 60_000 },
+      { optedOut: true, keyword: "carrier:21610", messageId: null, at: STOPPED_AT },
+    ]);
+    const log = await view.findByRole("log", { name: "Messages with Maria Alvarez, Diego Alvarez" });
+    expect(log).toHaveTextContent("Can we come in today?");
+    expect(await view.findByText("Opted out of texts by texting STOP")).toBeInTheDocument();
+    expect(
+      view.getByText(/The carrier reports this phone opted out \(error 21610\) · March 4, 2026/),
+    ).toBeInTheDocument();
   });
 });

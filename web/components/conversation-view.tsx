@@ -1,6 +1,6 @@
 import { createEffect, createSignal, For, lazy, on, Show } from "solid-js";
 import { api, ApiError, call, messageOf } from "../lib/api";
-import { conversationName } from "../lib/queue-format";
+import { conversationName, longDate, optOutNote } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
 import { loadOlder, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
 import { Composer } from "./composer";
@@ -53,6 +53,13 @@ export function ConversationView(props: Props) {
   );
 
   const [retryError, setRetryError] = createSignal<string | null>(null);
+  /** The opt-out change a text caused, shown on that text. */
+  const noteFor = (messageId: number) => {
+    const change = thread.optOutHistory.findLast((c) => c.messageId === messageId);
+    return change ? optOutNote(change) : undefined;
+  };
+  /** Changes no text caused (the carrier's own block), listed after the thread. */
+  const carrierNotes = () => thread.optOutHistory.filter((c) => c.messageId === null);
 
   /** A 409 opted_out is a banner, never a sign-out: fetch the date it happened, for the banner. */
   async function refused(error: unknown) {
@@ -144,7 +151,15 @@ export function ConversationView(props: Props) {
                   patientName={name()}
                   timeZone={props.timeZone}
                   onRetry={(m) => void retry(m)}
+                  note={noteFor(message.id)}
                 />
+              )}
+            </For>
+            <For each={carrierNotes()}>
+              {(change) => (
+                <li class="system-note">
+                  {optOutNote(change)} · {longDate(change.at, props.timeZone)}
+                </li>
               )}
             </For>
           </ol>

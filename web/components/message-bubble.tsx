@@ -7,6 +7,8 @@ type Props = {
   patientName: string;
   timeZone: string;
   onRetry: (message: LiveMessage) => void;
+  /** What this text did to the phone's opt-out state, if anything ("Opted out by texting STOP"). */
+  note?: string | undefined;
 };
 
 /** One text: the clinic's in green on the right, the patient's in grey on the left. */
@@ -34,6 +36,7 @@ export function MessageBubble(props: Props) {
             )}
           </Show>
         </p>
+        <Show when={props.note}>{(note) => <p class="bubble-note">{note()}</p>}</Show>
         <Show when={failed()}>
           <p class="bubble-error">
             {m().errorReason ?? "The carrier did not deliver this text."}

@@ -1,5 +1,5 @@
 /** How the queue names people and times. Times are shown in the practice's time zone, not the PC's. */
-import type { Conversation, LiveMessage } from "./queue-types";
+import type { Conversation, LiveMessage, OptOutChange } from "./queue-types";
 
 /** Every patient on the phone (a family may share one), else the number formatted for humans. */
 export function conversationName(c: Pick<Conversation, "patients" | "phoneDisplay">): string {
@@ -74,4 +74,15 @@ export function statusLabel(message: LiveMessage): string | null {
     case "received":
       return null;
   }
+}
+
+/**
+ * How an opt-out change reads in the thread. Keywords are stored normalised (lower case); carriers that
+ * reported the block themselves are stored as "carrier:<code>".
+ */
+export function optOutNote(change: Pick<OptOutChange, "optedOut" | "keyword">): string {
+  const carrier = /^carrier:(.+)$/.exec(change.keyword);
+  if (carrier) return `The carrier reports this phone opted out (error ${carrier[1] ?? "unknown"})`;
+  const how = /\s/.test(change.keyword) ? `"${change.keyword}"` : change.keyword.toUpperCase();
+  return change.optedOut ? `Opted out of texts by texting ${how}` : `Opted back in by texting ${how}`;
 }

@@ -9,9 +9,11 @@ type QueuePage = Ok<
 >;
 type ThreadPage = Ok<Awaited<ReturnType<(typeof api.api.conversations)[":id"]["messages"]["$get"]>>>;
 type CatchUp = Ok<Awaited<ReturnType<typeof api.api.live.events.$get>>>;
+type ConversationAnswer = Ok<Awaited<ReturnType<(typeof api.api.conversations)[":id"]["$get"]>>>;
 
 export type Conversation = QueuePage["conversations"][number];
 export type LiveMessage = ThreadPage["messages"][number];
 export type LiveEvent = CatchUp["events"][number];
 export type MessageStatus = LiveMessage["status"];
+export type OptOutChange = ConversationAnswer["optOutHistory"][number];
 export type ClinicNumber = { id: number; e164: string; label: string };

@@ -7,7 +7,7 @@ import { batch } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import { markRead } from "./queue-store";
-import type { Conversation, LiveEvent, LiveMessage, MessageStatus } from "./queue-types";
+import type { Conversation, LiveEvent, LiveMessage, MessageStatus, OptOutChange } from "./queue-types";
 
 const PAGE_SIZE = 50;
 
@@ -25,6 +25,8 @@ type ThreadState = {
   id: number | null;
   conversation: Conversation | null;
   messages: LiveMessage[];
+  /** Every opt-out and opt-in of this phone on this number, oldest first. */
+  optOutHistory: OptOutChange[];
   hasMore: boolean;
   loading: boolean;
   loadingOlder: boolean;
@@ -35,6 +37,7 @@ const EMPTY: ThreadState = {
   id: null,
   conversation: null,
   messages: [],
+  optOutHistory: [],
   hasMore: false,
   loading: false,
   loadingOlder: false,
@@ -55,7 +58,7 @@ export async function openThread(id: number, options: { markRead?: boolean } = {
   else setThread({ loading: true, error: null });
   try {
     const param = { id: String(id) };
-    const [{ conversation }, page] = await Promise.all([
+    const [{ conversation, optOutHistory }, page] = await Promise.all([
       call(api.api.conversations[":id"].$get({ param })),
       call(api.api.conversations[":id"].messages.$get({ param, query: { limit: String(PAGE_SIZE) } })),
     ]);
@@ -64,6 +67,7 @@ export async function openThread(id: number, options: { markRead?: boolean } = {
     replay = null;
     batch(() => {
       setThread("conversation", reconcile(conversation));
+      setThread("optOutHistory", optOutHistory);
       setThread("messages", reconcile([...page.messages].reverse(), { key: "id" }));
       setThread({ hasMore: page.hasMore, loading: false });
       for (const event of missed) applyToThread(event);
@@ -151,7 +155,18 @@ export function applyToThread(event: LiveEvent) {
     case "opt_out":
       if (open && open.numberId === event.numberId && open.phone === event.phone) {
         setOptedOut(event.optedOut ? event.changedAt : null);
+        void refreshOptOutHistory(open.id);
       }
       return;
+  }
+}
+
+/** The event says the state changed; the history (keyword, causing text) comes from the server. */
+async function refreshOptOutHistory(id: number) {
+  try {
+    const { optOutHistory } = await call(api.api.conversations[":id"].$get({ param: { id: String(id) } }));
+    if (thread.id === id) setThread("optOutHistory", optOutHistory);
+  } catch {
+    // The banner already shows the new state; the history catches up when the conversation is reopened.
   }
 }

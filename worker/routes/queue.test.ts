@@ -3,6 +3,7 @@ import { beforeAll, describe, it } from "vitest";
 import { call, demoIds, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 import { addConversation } from "../test/queue-fixture";
+import { simulate } from "../test/carriers";
 
 type Row = {
   id: number;
@@ -158,5 +159,26 @@ describe("access", () => {
     expect((await call(`/api/queue/numbers/${westside}/conversations`, { cookie: staff })).status).toBe(404);
     const west = (await list(westside)).conversations[0];
     expect((await call(`/api/conversations/${west?.id}`, { cookie: staff })).status).toBe(404);
+  });
+});
+
+describe("opt-out history in the thread", () => {
+  it("lists each opt-out and opt-in with its keyword and the text that caused it, oldest first", async ({
+    expect,
+  }) => {
+    await simulate("+15550107777", "Stop.");
+    await simulate("+15550107777", "start");
+    const { conversations } = await list(main, { q: "0107777" });
+    const res = await call(`/api/conversations/${conversations[0]?.id}`, { cookie: admin });
+    const body = await res.json<{
+      conversation: { optedOutAt: number | null };
+      optOutHistory: { optedOut: boolean; keyword: string; messageId: number | null }[];
+    }>();
+    expect(body.conversation.optedOutAt).toBeNull();
+    expect(body.optOutHistory.map((e) => [e.optedOut, e.keyword])).toEqual([
+      [true, "stop"],
+      [false, "start"],
+    ]);
+    expect(body.optOutHistory.every((e) => e.messageId !== null)).toBe(true);
   });
 });

@@ -16,6 +16,7 @@ import {
 } from "../db/queries/queue";
 import type { Conversation } from "../db/schema";
 import { formatPhone } from "../domain/phone";
+import { listOptOutEvents } from "../db/queries/opt-outs";
 import { badRequest, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
@@ -141,15 +142,25 @@ export const queueRoutes = new Hono<AppEnv>()
 export const conversationRoutes = new Hono<AppEnv>()
   .get(
     "/:id",
-    describeRoute({ tags: ["queue"], summary: "A conversation with who is texting and the opt-out state" }),
+    describeRoute({
+      tags: ["queue"],
+      summary: "A conversation with who is texting, the opt-out state and its opt-out history",
+    }),
     validate("param", idParam),
     async (c) => {
       const session = c.get("session");
       const db = c.get("db");
       const conversation = await visibleConversation(db, viewerOf(session), c.req.valid("param").id);
-      const [row] = await withPeople(db, session.org.id, [conversation]);
+      const [[row], history] = await Promise.all([
+        withPeople(db, session.org.id, [conversation]),
+        listOptOutEvents(db, conversation.numberId, conversation.phone),
+      ]);
       if (!row) throw notFound("Conversation");
-      return c.json({ conversation: toRow(row) }, 200);
+      // Every opt-out and opt-in, oldest first, so the thread can show when and how each happened.
+      const optOutHistory = history
+        .map((e) => ({ optedOut: e.optedOut, keyword: e.keyword, messageId: e.messageId, at: e.createdAt }))
+        .reverse();
+      return c.json({ conversation: toRow(row), optOutHistory }, 200);
     },
   )
   .get(
