@@ -32,4 +32,23 @@ describe("first-run setup", () => {
     });
     expect(again.status).toBe(409);
   });
+
+  it("creates exactly one practice when two setups race", async ({ expect }) => {
+    const { env } = await import("cloudflare:workers");
+    await env.DB.prepare("DELETE FROM audit_log").run();
+    await env.DB.prepare("DELETE FROM sessions").run();
+    await env.DB.prepare("DELETE FROM users").run();
+    await env.DB.prepare("DELETE FROM organizations").run();
+    const attempt = (n: number) =>
+      call("/api/setup", {
+        json: { ...body, practiceName: `Clinic ${n}`, adminEmail: `first${n}@example.com` },
+        headers: { authorization: "Bearer test-setup-token" },
+      });
+    const statuses = (await Promise.all([attempt(1), attempt(2), attempt(3)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409]);
+    const counts = await env.DB.prepare(
+      "SELECT (SELECT count(*) FROM organizations) AS orgs, (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM audit_log WHERE action = 'setup.complete') AS audits",
+    ).first();
+    expect(counts).toEqual({ orgs: 1, users: 1, audits: 1 });
+  });
 });

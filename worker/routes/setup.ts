@@ -2,9 +2,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../env";
-import { auditInsert } from "../db/queries/audit";
-import { countOrganizations, insertOrganization } from "../db/queries/organizations";
-import { insertUser } from "../db/queries/users";
+import { createFirstPractice } from "../db/queries/organizations";
 import { conflict, forbidden } from "../lib/errors";
 import { timingSafeEqual, utf8 } from "../lib/crypto";
 import { hashPassword } from "../lib/passwords";
@@ -36,32 +34,19 @@ export const setupRoutes = new Hono<AppEnv>().post(
     if (!expected || !timingSafeEqual(utf8(given), utf8(expected))) {
       throw forbidden("A valid setup token is required.", "bad_setup_token");
     }
-    const db = c.get("db");
-    if ((await countOrganizations(db)) > 0) throw conflict("This deployment is already set up.");
     const input = c.req.valid("json");
-    const now = Date.now();
-    const [org] = await insertOrganization(
-      db,
-      { name: input.practiceName, timezone: input.timezone, queueWindowDays: 10, idleTimeoutMinutes: 30 },
-      now,
-    );
-    if (!org) throw new Error("insert returned no row");
-    const [admin] = await insertUser(
-      db,
+    const created = await createFirstPractice(
+      c.get("db"),
       {
-        orgId: org.id,
-        email: input.adminEmail,
-        name: input.adminName,
-        role: "admin",
-        active: true,
-        smsReplyAlert: true,
-        smsReplySound: true,
+        name: input.practiceName,
+        timezone: input.timezone,
+        adminEmail: input.adminEmail,
+        adminName: input.adminName,
         passwordHash: await hashPassword(input.adminPassword),
       },
-      now,
+      Date.now(),
     );
-    if (!admin) throw new Error("insert returned no row");
-    await auditInsert(db, { orgId: org.id, userId: admin.id, action: "setup.complete" }, now);
-    return c.json({ organizationId: org.id, adminId: admin.id }, 201);
+    if (!created) throw conflict("This deployment is already set up.");
+    return c.json(created, 201);
   },
 );
