@@ -7,19 +7,11 @@ import { batch } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import { markRead } from "./queue-store";
-import type { Conversation, LiveEvent, LiveMessage, MessageStatus, OptOutChange } from "./queue-types";
+// The server's own rule (a pure module), so screen and database agree on which status may replace which.
+import { statusRank } from "../../worker/domain/status";
+import type { Conversation, LiveEvent, LiveMessage, OptOutChange } from "./queue-types";
 
 const PAGE_SIZE = 50;
-
-const RANK: Record<MessageStatus, number> = {
-  received: 0,
-  queued: 1,
-  sending: 2,
-  sent: 3,
-  delivered: 4,
-  undelivered: 4,
-  failed: 4,
-};
 
 type ThreadState = {
   id: number | null;
@@ -121,7 +113,7 @@ export function upsertMessage(message: LiveMessage) {
         messages.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
         return;
       }
-      if (RANK[message.status] >= RANK[existing.status]) Object.assign(existing, message);
+      if (statusRank(message.status) >= statusRank(existing.status)) Object.assign(existing, message);
     }),
   );
 }
@@ -143,11 +135,15 @@ export function applyToThread(event: LiveEvent) {
       return;
     case "message_status":
       if (event.conversationId !== thread.id) return;
-      setThread("messages", (m) => m.id === event.messageId && RANK[event.status] >= RANK[m.status], {
-        status: event.status,
-        errorCode: event.errorCode,
-        errorReason: event.errorReason,
-      });
+      setThread(
+        "messages",
+        (m) => m.id === event.messageId && statusRank(event.status) >= statusRank(m.status),
+        {
+          status: event.status,
+          errorCode: event.errorCode,
+          errorReason: event.errorReason,
+        },
+      );
       return;
     case "read_state":
       if (open && event.conversationId === thread.id) setThread("conversation", "unread", event.unread);
