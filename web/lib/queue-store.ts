@@ -7,10 +7,10 @@ import { batch } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import type { Conversation, LiveEvent } from "./queue-types";
+import { previewOf } from "../../worker/domain/preview";
 
 export const PAGE_SIZE = 50;
 /** The server's preview length (worker/db/queries/inbound.ts), so a live row matches a reloaded one. */
-const PREVIEW_LENGTH = 120;
 
 type ListState = {
   numberId: number | null;
@@ -176,7 +176,7 @@ export function applyToList(event: LiveEvent) {
           const target = rows.find((c) => c.id === event.conversationId);
           if (!target) return;
           target.lastMessageAt = message.createdAt;
-          target.lastMessagePreview = message.body.slice(0, PREVIEW_LENGTH);
+          target.lastMessagePreview = previewOf(message.body);
           if (message.direction === "in") target.unread = true;
           rows.sort(byActivity);
         }),

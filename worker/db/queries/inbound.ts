@@ -13,6 +13,7 @@ import {
   type Message,
 } from "../schema";
 import type { KeywordMatch } from "../../domain/keywords";
+import { previewOf } from "../../domain/preview";
 import type { LiveEvent } from "../../realtime/protocol";
 import { rowToLiveEvent, type NewLiveEvent } from "./live-events";
 
@@ -29,8 +30,6 @@ export type InboundRow = {
   keyword: KeywordMatch | null;
   now: number;
 };
-
-export const PREVIEW_LENGTH = 120;
 
 export type StoredInbound = { message: Message; live: LiveEvent };
 
@@ -116,7 +115,7 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
       : []),
     db
       .update(conversations)
-      .set({ lastMessageAt: now, lastMessagePreview: row.body.slice(0, PREVIEW_LENGTH), unread: true })
+      .set({ lastMessageAt: now, lastMessagePreview: previewOf(row.body), unread: true })
       .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), inserted)),
     ...optOutStatements(db, row, nonce, inserted),
   ]);

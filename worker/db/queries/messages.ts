@@ -11,7 +11,7 @@ import {
 } from "../schema";
 import { statusesBelow } from "../../domain/status";
 import { auditInsert } from "./audit";
-import { PREVIEW_LENGTH } from "./inbound";
+import { previewOf } from "../../domain/preview";
 
 export type OutboundRow = {
   number: ClinicNumber;
@@ -64,10 +64,7 @@ export async function insertOutbound(
   const created = inserted[0];
   if (created) {
     await db.batch([
-      db
-        .update(conversations)
-        .set({ lastMessageAt: now, lastMessagePreview: row.body.slice(0, PREVIEW_LENGTH) })
-        .where(eq(conversations.id, created.conversationId)),
+      bumpConversation(db, created.conversationId, row.body, now),
       auditInsert(
         db,
         {
@@ -204,4 +201,12 @@ export async function listThread(db: Db, numberId: number, phone: string, limit 
     .orderBy(desc(messages.id))
     .limit(limit);
   return rows.reverse();
+}
+
+/** Moves a conversation to the top of the queue with this text as its preview (outbound: read state stays). */
+export function bumpConversation(db: Db, conversationId: number, body: string, now: number) {
+  return db
+    .update(conversations)
+    .set({ lastMessageAt: now, lastMessagePreview: previewOf(body) })
+    .where(eq(conversations.id, conversationId));
 }

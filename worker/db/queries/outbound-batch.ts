@@ -15,7 +15,7 @@ import {
 } from "../schema";
 import { auditInsert } from "./audit";
 import { chunked, MAX_BOUND_PARAMETERS } from "./chunked";
-import { PREVIEW_LENGTH } from "./inbound";
+import { bumpConversation } from "./messages";
 
 export type QueuedRow = { phone: string; key: string; sendAfter: number };
 export type StoredText = { id: number; sendAfter: number; createdAt: number };
@@ -172,10 +172,7 @@ export async function claimQueued(db: Db, id: number, now: number) {
   // Every send gets its audit row, as staff texts do (insertOutbound); the batch itself has one too.
   if (row) {
     await db.batch([
-      db
-        .update(conversations)
-        .set({ lastMessageAt: now, lastMessagePreview: row.body.slice(0, PREVIEW_LENGTH) })
-        .where(eq(conversations.id, row.conversationId)),
+      bumpConversation(db, row.conversationId, row.body, now),
       auditInsert(
         db,
         {
