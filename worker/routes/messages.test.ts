@@ -55,6 +55,9 @@ describe("replying", () => {
     expect(await count("SELECT count(*) AS n FROM live_events WHERE type = 'message'")).toBeGreaterThan(
       events,
     );
+    // One audit row per text, written with the message itself (not again by the route).
+    const audits = `SELECT count(*) AS n FROM audit_log WHERE action = 'message.send' AND target_id = '${message.id}'`;
+    expect(await count(audits)).toBe(1);
   });
 
   it("sends once however often the same request arrives", async ({ expect }) => {

@@ -4,7 +4,6 @@ import { z } from "zod";
 import type { AppEnv } from "../env";
 import { findVisibleNumber } from "../db/queries/numbers";
 import { getConversation, getMessageInConversation } from "../db/queries/queue";
-import { auditInsert } from "../db/queries/audit";
 import { timezonesByPhone } from "../db/queries/patient-sync";
 import type { MessageKind, Organization } from "../db/schema";
 import { badRequest, conflict, notFound } from "../lib/errors";
@@ -51,14 +50,6 @@ async function send(
     kind: target.kind,
     authorUserId: session.user.id,
     idempotencyKey: target.idempotencyKey,
-  });
-  await auditInsert(db, {
-    orgId: session.org.id,
-    userId: session.user.id,
-    action: "message.send",
-    targetType: "message",
-    targetId: message.id,
-    detail: { kind: target.kind, numberId: target.numberId, status: message.status },
   });
   return liveMessage(message, session.user.name);
 }
