@@ -21,15 +21,21 @@ export const idParam = z.strictObject({ id: z.coerce.number().int().positive() }
 
 const name = z.string().trim().min(1, "is required").max(100);
 
-const isoDate = z
+/** A calendar day as YYYY-MM-DD that exists ("2024-02-30" and "2024-13-01" do not). */
+export const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
+  // Date.parse first: an impossible month is NaN, and toISOString on it throws a RangeError.
   .refine(
     (d) =>
       !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
     "is not a real date",
-  )
-  .refine((d) => new Date(`${d}T00:00:00Z`).getTime() <= Date.now(), "cannot be in the future");
+  );
+
+const isoDate = calendarDay.refine(
+  (d) => new Date(`${d}T00:00:00Z`).getTime() <= Date.now(),
+  "cannot be in the future",
+);
 
 export const patientInput = z.strictObject({
   firstName: name,

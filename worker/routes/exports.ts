@@ -19,22 +19,14 @@ import { EXPORT_FORMATS, type HistoryExport } from "../db/schema";
 import { exportFileName, runExport } from "../jobs/export-history";
 import { zonedMidnight } from "../jobs/export-format";
 import { badRequest, conflict, forbidden, notFound } from "../lib/errors";
-import { idParam, phoneSchema } from "../lib/schemas";
+import { calendarDay, idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
 
 /** The longest date range an admin may export at once, in days. */
 export const MAX_RANGE_DAYS = 366;
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
-  // Date.parse first: an impossible month ("2024-13-01") is NaN, and toISOString on it throws a RangeError.
-  .refine(
-    (d) =>
-      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-    "is not a real date",
-  );
+const day = calendarDay;
 
 function nextDay(d: string) {
   return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
