@@ -1,5 +1,6 @@
 import type { Carrier, ClinicNumber, MessageStatus } from "../db/schema";
 import { describeCarrierError } from "../domain/carrier-errors";
+import { badRequest } from "../lib/errors";
 
 /** A text a patient sent, as every carrier's webhook reduces to it. */
 export type InboundText = {
@@ -146,4 +147,13 @@ export function ambiguousFailure(failure: "timeout" | "network"): SendOutcome {
     retryAfterMs: null,
     optedOut: false,
   };
+}
+
+/** The raw webhook body as JSON, or a 400 that says so: never a 500 for a carrier's (or a prober's) bad body. */
+export function parseJsonBody(rawBody: string): unknown {
+  try {
+    return JSON.parse(rawBody) as unknown;
+  } catch {
+    throw badRequest("The body is not valid JSON.", "malformed_body");
+  }
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { toE164 } from "../domain/phone";
 import { badRequest } from "../lib/errors";
 import type { CarrierAdapter } from "./carrier";
+import { parseJsonBody } from "./carrier";
 
 const payload = z.strictObject({
   from: z.string().max(40),
@@ -19,12 +20,7 @@ export const simulatorAdapter: CarrierAdapter<z.output<typeof payload>> = {
   name: "simulator",
 
   locate(raw) {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.rawBody);
-    } catch {
-      throw badRequest("The body is not valid JSON.", "malformed_body");
-    }
+    const json = parseJsonBody(raw.rawBody);
     const parsed = payload.safeParse(json);
     if (!parsed.success) throw badRequest("Send { from, to, body }.", "malformed_body");
     const numberE164 = toE164(parsed.data.to);

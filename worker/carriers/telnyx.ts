@@ -10,6 +10,7 @@ import {
   retryAfterMs,
   type CarrierAdapter,
   type WebhookEvent,
+  parseJsonBody,
 } from "./carrier";
 import { verifyTelnyxSignature } from "./telnyx-signature";
 
@@ -58,12 +59,7 @@ export const telnyxAdapter: CarrierAdapter<Envelope> = {
   name: "telnyx",
 
   locate(raw) {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.rawBody);
-    } catch {
-      throw badRequest("The body is not valid JSON.", "malformed_body");
-    }
+    const json = parseJsonBody(raw.rawBody);
     const parsed = envelope.safeParse(json);
     if (!parsed.success) throw badRequest("The body is not a Telnyx messaging event.", "malformed_body");
     const p = parsed.data.data.payload;

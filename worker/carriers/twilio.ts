@@ -10,6 +10,7 @@ import {
   retryAfterMs,
   type CarrierAdapter,
   type WebhookEvent,
+  parseJsonBody,
 } from "./carrier";
 import { verifyTwilioSignature } from "./twilio-signature";
 
@@ -43,12 +44,7 @@ const SID = /^(?:SM|MM)[0-9a-fA-F]{32}$/;
  */
 function readParams(contentType: string, rawBody: string): Params {
   if (contentType.toLowerCase().includes("application/json")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(rawBody);
-    } catch {
-      throw badRequest("The body is not valid JSON.", "malformed_body");
-    }
+    const parsed = parseJsonBody(rawBody);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw badRequest("The body must be a JSON object.", "malformed_body");
     }
