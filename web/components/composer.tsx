@@ -1,6 +1,7 @@
 import { createMemo, createSignal, createUniqueId, Show } from "solid-js";
 import { messageOf } from "../lib/api";
 import { measure } from "../lib/segments";
+import { Alert } from "./ui/Alert";
 
 type Props = {
   /** The textarea's accessible name, e.g. "Reply to Maria Alvarez". */
@@ -96,13 +97,7 @@ export function Composer(props: Props) {
           160.
         </p>
       </Show>
-      <Show when={error()}>
-        {(message) => (
-          <p class="alert alert-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <Alert message={error()} />
     </form>
   );
 }

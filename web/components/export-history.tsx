@@ -1,6 +1,7 @@
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { api, call, messageOf, type Ok } from "../lib/api";
 import { formatDateTime } from "../lib/format";
+import { Alert } from "./ui/Alert";
 
 type HistoryExport = Ok<Awaited<ReturnType<typeof api.api.exports.$get>>>["exports"][number];
 
@@ -76,13 +77,7 @@ export default function ExportHistory(props: { numberId: number; phone: string }
               ✕
             </button>
           </div>
-          <Show when={error()}>
-            {(message) => (
-              <p class="alert alert-error" role="alert">
-                {message()}
-              </p>
-            )}
-          </Show>
+          <Alert message={error()} />
           <ul class="export-list">
             <For each={exports().slice(0, 8)} fallback={<li class="hint">No exports yet.</li>}>
               {(e) => (

@@ -3,6 +3,7 @@ import { api, call, messageOf } from "../lib/api";
 import { askPermission, canAskPermission } from "../lib/notifications";
 import { loadSession, session } from "../lib/session";
 import { CheckboxField } from "./ui/CheckboxField";
+import { Alert } from "./ui/Alert";
 
 /**
  * "My notifications": each user's own switches, within what the admin granted (SMS Reply Alert, SMS Reply
@@ -58,13 +59,7 @@ export function NotificationSettings() {
           Allow desktop notifications
         </button>
       </Show>
-      <Show when={error()}>
-        {(message) => (
-          <p class="alert alert-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <Alert message={error()} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type { ClinicNumber } from "../lib/queue-types";
 import { formatE164 } from "../lib/format";
 import { Composer } from "./composer";
 import { TextField } from "./ui/TextField";
+import { Alert } from "./ui/Alert";
 
 const SEARCH_DELAY_MS = 250;
 
@@ -83,13 +84,7 @@ export default function RolodexStart(props: Props) {
           }}
         />
       </div>
-      <Show when={error()}>
-        {(message) => (
-          <p class="alert alert-error" role="alert">
-            {message()}
-          </p>
-        )}
-      </Show>
+      <Alert message={error()} />
       <ul class="patient-picks" aria-label="Patients">
         <For each={patients()} fallback={<li class="hint">No patients match.</li>}>
           {(patient) => (
