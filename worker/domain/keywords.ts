@@ -92,21 +92,8 @@ export function detectKeyword(body: string): KeywordMatch | null {
  * punctuation is not documented, so only a whitespace-trimmed exact match counts as "the carrier replied".
  */
 const CARRIER_KEYWORDS: Record<Carrier, Set<string>> = {
-  twilio: new Set([
-    "stop",
-    "stopall",
-    "unsubscribe",
-    "cancel",
-    "end",
-    "quit",
-    "revoke",
-    "optout",
-    "start",
-    "yes",
-    "unstop",
-    "help",
-    "info",
-  ]),
+  // Twilio answers every word of our own lists: its 2025 list is the FCC words plus START/YES/UNSTOP, HELP/INFO.
+  twilio: new Set([...OPT_OUT_WORDS, ...OPT_IN_WORDS, ...HELP_WORDS]),
   telnyx: new Set([
     "stop",
     "stopall",
