@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, it } from "vitest";
-import { call, demoIds, DEMO, seed, signInAdmin } from "../test/helpers";
+import { demoNumbers } from "../test/messages-fixture";
+import { call, DEMO, seed, signInAdmin } from "../test/helpers";
 import { fakeCarrier, postTwilio, randomSid } from "../test/carriers";
 import { reportFault } from "../test/fault-summary";
 import { MAX_ATTEMPTS } from "./send-text";
@@ -22,7 +23,7 @@ let lost = 0;
 beforeAll(async () => {
   await seed();
   admin = await signInAdmin();
-  ({ westside } = await demoIds(admin));
+  ({ westside } = await demoNumbers());
 });
 afterEach(() => fake?.restore());
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, it } from "vitest";
-import { call, demoIds, DEMO, seed, signInAdmin } from "../test/helpers";
+import { demoNumbers } from "../test/messages-fixture";
+import { call, DEMO, seed, signInAdmin } from "../test/helpers";
 import { fakeCarrier, postTwilio, randomSid } from "../test/carriers";
 import { reportFault } from "../test/fault-summary";
 
@@ -11,7 +12,7 @@ let fake: ReturnType<typeof fakeCarrier> | undefined;
 beforeAll(async () => {
   await seed();
   admin = await signInAdmin();
-  ({ westside } = await demoIds(admin));
+  ({ westside } = await demoNumbers());
 });
 afterEach(() => fake?.restore());
 

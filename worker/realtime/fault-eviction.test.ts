@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
-import { call, demoIds, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { demoNumbers } from "../test/messages-fixture";
+import { call, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { postTwilio, twilioInbound } from "../test/carriers";
 import { openLive } from "../test/sockets";
 import { reportFault } from "../test/fault-summary";
@@ -11,7 +12,7 @@ import { hubFor } from "./publish";
 let westside: number;
 beforeAll(async () => {
   await seed();
-  ({ westside } = await demoIds(await signInAdmin()));
+  ({ westside } = await demoNumbers());
 });
 
 /**

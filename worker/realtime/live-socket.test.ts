@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { createDb } from "../db/client";
-import { call, demoIds, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
+import { demoNumbers } from "../test/messages-fixture";
+import { call, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 import { connect, openLive } from "../test/sockets";
 import { MAX_SOCKET_AGE_MS } from "./clinic-number-hub";
@@ -15,8 +16,7 @@ let other: Awaited<ReturnType<typeof seedOtherPractice>>;
 beforeAll(async () => {
   await seed();
   other = await seedOtherPractice();
-  const admin = await signInAdmin();
-  ({ main, westside } = await demoIds(admin));
+  ({ main, westside } = await demoNumbers());
 });
 
 const readState = (numberId: number, conversationId: number, unread: boolean) =>

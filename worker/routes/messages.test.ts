@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, it, vi } from "vitest";
-import { call, demoIds, errorOf, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
-import { addConversation } from "../test/queue-fixture";
+import { addConversation, demoNumbers } from "../test/messages-fixture";
+import { call, errorOf, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
 
 type Msg = {
   id: number;
@@ -19,7 +19,7 @@ let orgId: number;
 beforeAll(async () => {
   await seed();
   admin = await signInAdmin();
-  ({ orgId, main, westside } = await demoIds(admin));
+  ({ orgId, main, westside } = await demoNumbers());
 });
 
 afterEach(() => {

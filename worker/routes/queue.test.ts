@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, it } from "vitest";
-import { call, demoIds, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
+import { addConversation, demoNumbers } from "../test/messages-fixture";
+import { call, grantStaff, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
-import { addConversation } from "../test/queue-fixture";
+
 import { simulate } from "../test/carriers";
 
 type Row = {
@@ -22,7 +23,7 @@ const now = Date.now();
 beforeAll(async () => {
   await seed();
   admin = await signInAdmin();
-  ({ orgId, main, westside } = await demoIds(admin));
+  ({ orgId, main, westside } = await demoNumbers());
   await addConversation({
     orgId,
     numberId: main,

@@ -1,5 +1,6 @@
 import { beforeAll, describe, it } from "vitest";
-import { call, demoIds, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
+import { demoNumbers } from "../test/messages-fixture";
+import { call, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 
 let other: Awaited<ReturnType<typeof seedOtherPractice>>;
@@ -95,7 +96,7 @@ describe("roles", () => {
   });
 
   it("a staff user sees only the clinic numbers granted to them", async ({ expect }) => {
-    const { main } = await demoIds(admin);
+    const { main } = await demoNumbers();
     await grantStaff(admin, [main]);
     const staff = await signInStaff();
     const seen = await (

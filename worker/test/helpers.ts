@@ -52,19 +52,6 @@ export async function errorOf(res: Response) {
   return body.error;
 }
 
-/** The demo practice's id and its two clinic numbers' ids, as the API reports them. */
-export async function demoIds(adminCookie: string) {
-  const me = await (
-    await call("/api/auth/me", { cookie: adminCookie })
-  ).json<{ org: { id: number }; numbers: { id: number; label: string }[] }>();
-  const id = (label: string) => {
-    const found = me.numbers.find((n) => n.label === label);
-    if (!found) throw new Error(`demo number "${label}" missing`);
-    return found.id;
-  };
-  return { orgId: me.org.id, main: id("Main office"), westside: id("Westside") };
-}
-
 /** Limits the demo staff user to these clinic numbers. */
 export async function grantStaff(adminCookie: string, numberIds: number[]) {
   const { users } = await (

@@ -42,6 +42,12 @@ export async function demoIds(db = testDb()): Promise<DemoIds> {
   };
 }
 
+/** The demo practice's id and its two numbers' ids, under the names route tests use. */
+export async function demoNumbers() {
+  const ids = await demoIds();
+  return { orgId: ids.orgId, main: ids.mainNumberId, westside: ids.westsideNumberId };
+}
+
 export async function seedConversation(
   db: Db,
   orgId: number,
@@ -128,4 +134,26 @@ export async function seedHistory(
   await seedMessages(db, conv, series(counts.recent, now - DAY_MS, 60_000, "recent"));
   const recentIds = (await messageIds(db, conversationId)).filter((id) => !oldIds.includes(id));
   return { conversationId, oldIds, recentIds };
+}
+
+/** A conversation whose one message arrived at `at`, with its queue row (preview, read state) as the app sets it. */
+export async function addConversation(opts: {
+  orgId: number;
+  numberId: number;
+  phone: string;
+  at: number;
+  body?: string;
+  unread?: boolean;
+  direction?: "in" | "out";
+}) {
+  const db = testDb();
+  const body = opts.body ?? "Hello from the fixture";
+  const id = await seedConversation(db, opts.orgId, opts.numberId, opts.phone, opts.at);
+  await db.run(
+    sql`update conversations set last_message_preview = ${body}, unread = ${(opts.unread ?? true) ? 1 : 0} where id = ${id}`,
+  );
+  await seedMessages(db, { orgId: opts.orgId, numberId: opts.numberId, conversationId: id }, [
+    { body, createdAt: opts.at, direction: opts.direction ?? "in" },
+  ]);
+  return { id };
 }
