@@ -6,7 +6,7 @@ import type { AppEnv } from "../env";
 import { simulatorAdapter } from "../carriers/simulator";
 import { listSimulatorNumbers } from "../db/queries/carrier-state";
 import { findNumberByE164 } from "../db/queries/numbers";
-import { listThread } from "../db/queries/messages";
+import { listPhoneThread } from "../db/queries/messages";
 import { notFound } from "../lib/errors";
 import { phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
@@ -66,6 +66,6 @@ export const simulatorRoutes = new Hono<AppEnv>()
       const db = c.get("db");
       const number = await findNumberByE164(db, to);
       if (!number || number.carrier !== "simulator") throw notFound("Simulator number");
-      return c.json({ messages: await listThread(db, number.id, phone) }, 200);
+      return c.json({ messages: await listPhoneThread(db, number.id, phone) }, 200);
     },
   );

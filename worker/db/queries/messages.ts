@@ -178,14 +178,8 @@ export async function adoptCarrierId(
     );
 }
 
-export async function findByCarrierId(db: Db, carrier: Carrier, carrierMessageId: string) {
-  return db.query.messages.findFirst({
-    where: and(eq(messages.carrier, carrier), eq(messages.carrierMessageId, carrierMessageId)),
-  });
-}
-
 /** The last texts between one phone and one clinic number, oldest first (the simulator's phone screen). */
-export async function listThread(db: Db, numberId: number, phone: string, limit = 100) {
+export async function listPhoneThread(db: Db, numberId: number, phone: string, limit = 100) {
   const rows = await db
     .select({
       id: messages.id,

@@ -63,15 +63,6 @@ export async function getPatient(db: Db, orgId: number, id: number) {
   });
 }
 
-/** Every patient of the practice on these phones: a family may share one. */
-export async function patientsByPhones(db: Db, orgId: number, phones: string[]) {
-  if (phones.length === 0) return [];
-  return db
-    .select()
-    .from(patients)
-    .where(and(eq(patients.orgId, orgId), inArray(patients.phone, phones)));
-}
-
 export function insertPatient(db: Db, orgId: number, fields: PatientFields, now: number) {
   return db
     .insert(patients)
