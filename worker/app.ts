@@ -6,14 +6,14 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { openAPIRouteHandler } from "hono-openapi";
-import type { AppEnv } from "./env";
+import type { PublicEnv, StaffEnv, PracticeApiEnv } from "./env";
 import { createDb } from "./db/client";
 import { seedDemo } from "./db/seed-demo";
 import { AppError, describeError, type ErrorBody } from "./lib/errors";
 import { csrfProtection } from "./middleware/csrf";
 import { requireAdmin, requireSession } from "./middleware/session";
 import { requireApiKey } from "./middleware/api-key";
-import { authRoutes } from "./routes/auth";
+import { accountRoutes, signInRoutes } from "./routes/auth";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminNumberRoutes, numberRoutes } from "./routes/admin-numbers";
 import { adminSettingsRoutes } from "./routes/admin-settings";
@@ -30,10 +30,34 @@ import { adminApiKeyRoutes } from "./routes/admin-api-keys";
 import { apiV1MessageRoutes } from "./routes/api-v1-messages";
 import { apiV1PatientRoutes } from "./routes/api-v1-patients";
 
+/**
+ * The allow-list: the only paths that answer without a session or an API key. Everything else is behind a
+ * guard by where it is mounted, and an unknown path under /api answers 401 before it could answer 404, so a
+ * forgotten route is closed, not open. `publicRoutes` below may only serve these (checked when the module
+ * loads), and worker/routes/protected-by-default.test.ts walks every route of the app against it.
+ */
+export const PUBLIC_PATHS = [
+  "/healthz",
+  // Carriers sign every request; the adapter verifies the signature instead of a session.
+  "/webhooks/*",
+  // Guarded by the SETUP_TOKEN secret and refused once a practice exists.
+  "/api/setup",
+  "/api/auth/login",
+  // Plays a patient's phone; answers 404 unless SIMULATOR_ENABLED is "true".
+  "/api/simulator/*",
+  "/api/openapi.json",
+] as const;
+
+export function isPublicPath(path: string) {
+  return PUBLIC_PATHS.some((allowed) =>
+    allowed.endsWith("/*") ? path.startsWith(allowed.slice(0, -1)) : path === allowed,
+  );
+}
+
 /** Seeding runs once per isolate in local development; the promise makes concurrent first requests wait. */
 let demoSeeded: Promise<unknown> | undefined;
 
-const app = new Hono<AppEnv>();
+const app = new Hono<PublicEnv>();
 
 const withSecureHeaders = secureHeaders({ referrerPolicy: "same-origin" });
 // A 101 response handed back by the Durable Object has immutable headers, and headers mean nothing to it.
@@ -52,60 +76,78 @@ app.use(async (c, next) => {
   await next();
 });
 app.use("/api/*", csrfProtection);
-app.use("/api/numbers/*", requireSession);
-app.use("/api/patients/*", requireSession);
-app.use("/api/exports/*", requireSession);
-app.use("/api/live/*", requireSession);
-app.use("/api/queue/*", requireSession);
-app.use("/api/conversations/*", requireSession);
-app.use("/api/messages", requireSession);
-app.use("/api/admin/*", requireSession, requireAdmin);
-// The practice-system API: API keys only, never the session cookie.
-app.use("/api/v1/*", requireApiKey());
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- kept for its type: AppType below is the RPC contract
-const routes = app
+const publicRoutes = new Hono<PublicEnv>()
   .get("/healthz", (c) => c.json({ ok: true }, 200))
   .route("/webhooks", webhookRoutes)
   .route("/api/simulator", simulatorRoutes)
   .route("/api/setup", setupRoutes)
-  .route("/api/auth", authRoutes)
-  .route("/api/numbers", numberRoutes)
-  .route("/api/patients", patientRoutes)
-  .route("/api/exports", exportRoutes)
-  .route("/api/live", liveRoutes)
-  .route("/api/queue", queueRoutes)
-  .route("/api/conversations", conversationRoutes)
-  .route("/api", messageRoutes)
-  .route("/api/admin/users", adminUserRoutes)
-  .route("/api/admin/numbers", adminNumberRoutes)
-  .route("/api/admin/numbers", adminNumberSettingsRoutes)
-  .route("/api/admin", adminSettingsRoutes)
-  .route("/api/admin/api-keys", adminApiKeyRoutes)
-  .route("/api/v1/patients", apiV1PatientRoutes)
-  .route("/api/v1/messages", apiV1MessageRoutes);
-
-app.get(
-  "/api/openapi.json",
-  openAPIRouteHandler(app, {
-    documentation: {
-      info: {
-        title: "Textdesk API",
-        version: "0.1.0",
-        description:
-          "Two-way texting inbox for clinics. Browser sessions use the td_session cookie; every error is { error: { code, message } }.",
-      },
-      components: {
-        securitySchemes: {
-          session: { type: "apiKey", in: "cookie", name: "td_session" },
-          // /api/v1: the practice-management system, with a key an admin created (Settings, API keys).
-          apiKey: { type: "http", scheme: "bearer", bearerFormat: "tdk_…" },
+  .route("/api/auth", signInRoutes)
+  .get(
+    "/api/openapi.json",
+    // Generated on first request from every route registered by then, the protected ones included.
+    openAPIRouteHandler(app, {
+      documentation: {
+        info: {
+          title: "Textdesk API",
+          version: "0.1.0",
+          description:
+            "Two-way texting inbox for clinics. Browser sessions use the td_session cookie; every error is { error: { code, message } }.",
         },
+        components: {
+          securitySchemes: {
+            session: { type: "apiKey", in: "cookie", name: "td_session" },
+            // /api/v1: the practice-management system, with a key an admin created (Settings, API keys).
+            apiKey: { type: "http", scheme: "bearer", bearerFormat: "tdk_…" },
+          },
+        },
+        security: [{ session: [] }],
       },
-      security: [{ session: [] }],
-    },
-  }),
-);
+    }),
+  );
+for (const route of publicRoutes.routes) {
+  // A public route off the list is a mistake to catch before the first request, not in production.
+  if (route.method !== "ALL" && !isPublicPath(route.path)) {
+    throw new Error(`${route.method} ${route.path} is public but not on PUBLIC_PATHS`);
+  }
+}
+
+/** The practice-management system: API keys only, never the session cookie. */
+const practiceApiRoutes = new Hono<PracticeApiEnv>()
+  .use(requireApiKey())
+  .route("/patients", apiV1PatientRoutes)
+  .route("/messages", apiV1MessageRoutes)
+  // An unknown /api/v1 path is the key holder's typo: say so, rather than fall through to the staff guard.
+  .all("/*", (c) => c.json<ErrorBody>({ error: { code: "not_found", message: "No such route." } }, 404));
+
+const adminRoutes = new Hono<StaffEnv>()
+  .use(requireSession, requireAdmin)
+  .route("/users", adminUserRoutes)
+  .route("/numbers", adminNumberRoutes)
+  .route("/numbers", adminNumberSettingsRoutes)
+  .route("/api-keys", adminApiKeyRoutes)
+  .route("/", adminSettingsRoutes);
+
+/** Everything else under /api: a signed-in staff member. New staff routes go here. */
+const staffRoutes = new Hono<StaffEnv>()
+  .use(requireSession)
+  .route("/auth", accountRoutes)
+  .route("/numbers", numberRoutes)
+  .route("/patients", patientRoutes)
+  .route("/exports", exportRoutes)
+  .route("/live", liveRoutes)
+  .route("/queue", queueRoutes)
+  .route("/conversations", conversationRoutes)
+  .route("/", messageRoutes);
+
+// Order matters: Hono runs handlers in registration order, and the first to answer ends the chain, so the
+// public and API-key routes answer before the staff guard (mounted on all of /api) is reached.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- kept for its type: AppType below is the RPC contract
+const routes = app
+  .route("/", publicRoutes)
+  .route("/api/v1", practiceApiRoutes)
+  .route("/api/admin", adminRoutes)
+  .route("/api", staffRoutes);
 
 app.notFound((c) => c.json<ErrorBody>({ error: { code: "not_found", message: "No such route." } }, 404));
 

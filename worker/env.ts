@@ -1,35 +1,34 @@
+/**
+ * @module The Worker's bindings and the Hono context of each part of the app.
+ *
+ * `Env` is generated from wrangler.toml by `npm run types` (worker/worker-configuration.d.ts, checked in and
+ * verified by `npm run check`), so a binding added to wrangler.toml cannot be forgotten here. Secrets
+ * (CREDENTIALS_KEY, SETUP_TOKEN) come from .dev.vars.example's names; production sets them with
+ * `wrangler secret put`.
+ *
+ * Each context type says what its guard guarantees: `c.get("session")` only compiles on routes mounted
+ * behind `requireSession` (StaffEnv), `c.get("apiKey")` only behind `requireApiKey` (PracticeApiEnv).
+ * This file is a leaf: it imports types only, and none of them import the app.
+ */
 import type { Db } from "./db/client";
-import type { ClinicNumberHub } from "./realtime/clinic-number-hub";
-import type { Session } from "./middleware/session";
-import type { ApiPrincipal } from "./middleware/api-key";
+import type { ApiPrincipal, Session } from "./lib/principals";
 
-/** Bindings and variables from wrangler.toml, .dev.vars and `wrangler secret put`. */
-export interface Env {
-  DB: D1Database;
-  /** Export files and the message archive. */
-  HISTORY: R2Bucket;
-  CLINIC_NUMBER_HUB: DurableObjectNamespace<ClinicNumberHub>;
-  /** The public origin carriers call, e.g. https://texts.example-clinic.com. Twilio signs this exact URL. */
-  PUBLIC_BASE_URL: string;
-  SIMULATOR_ENABLED: string;
-  /** Twilio's REST origin, https://api.twilio.com; tests and benchmarks point it at a fake carrier. */
-  TWILIO_API_BASE: string;
-  /** Telnyx's REST origin, https://api.telnyx.com; tests and benchmarks point it at a fake carrier. */
-  TELNYX_API_BASE: string;
-  /** "true" only in local development: seeds the demo practice on first request. */
-  DEMO_SEED: string;
-  /** Base64 of 32 random bytes: the AES-GCM key for carrier credentials at rest. */
-  CREDENTIALS_KEY: string;
-  /** Guards the one-time POST /api/setup that creates the first practice and admin. */
-  SETUP_TOKEN?: string;
+export type Env = TextdeskBindings;
+
+/** Every request: the bindings and the request's drizzle instance. Public routes see only this. */
+export interface PublicEnv {
+  Bindings: Env;
+  Variables: { db: Db };
 }
 
-export interface AppEnv {
+/** Behind requireSession (and requireAdmin for /api/admin): the signed-in staff member. */
+export interface StaffEnv {
   Bindings: Env;
-  Variables: {
-    db: Db;
-    session: Session;
-    /** Set by requireApiKey on /api/v1/*: the key and its practice. */
-    apiKey: ApiPrincipal;
-  };
+  Variables: { db: Db; session: Session };
+}
+
+/** Behind requireApiKey (/api/v1): the key and its practice. */
+export interface PracticeApiEnv {
+  Bindings: Env;
+  Variables: { db: Db; apiKey: ApiPrincipal };
 }

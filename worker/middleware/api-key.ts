@@ -1,6 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env";
-import type { Organization } from "../db/schema";
+import type { PracticeApiEnv } from "../env";
 import { useApiKey } from "../db/queries/api-keys";
 import { getOrganization } from "../db/queries/organizations";
 import { AppError } from "../lib/errors";
@@ -8,8 +7,6 @@ import { sha256Hex } from "../lib/crypto";
 
 /** Every secret starts with this, so a leaked one is recognisable (and secret scanners can match it). */
 export const API_KEY_PREFIX = "tdk_";
-
-export type ApiPrincipal = { keyId: number; org: Organization };
 
 /** Requests per key per fixed window. The practice system batches up to 1,000 records per call. */
 export const RATE_LIMIT = 60;
@@ -22,7 +19,7 @@ export const RATE_WINDOW_MS = 60_000;
  * locations, and it knows when the window ends, which Retry-After must say.
  */
 export function requireApiKey(options: { now?: () => number } = {}) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  return createMiddleware<PracticeApiEnv>(async (c, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
     const secret = match?.[1];
     if (!secret?.startsWith(API_KEY_PREFIX))

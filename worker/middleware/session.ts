@@ -1,11 +1,13 @@
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
-import type { Organization, User } from "../db/schema";
+import type { StaffEnv } from "../env";
+import type { Session } from "../lib/principals";
 import { deleteSession, findSession, touchSession } from "../db/queries/sessions";
 import { forbidden, unauthorized } from "../lib/errors";
 import { sha256Hex } from "../lib/crypto";
+
+export type { Session } from "../lib/principals";
 
 export const SESSION_COOKIE = "td_session";
 
@@ -21,8 +23,6 @@ function isBackground(request: Request) {
   );
 }
 
-export type Session = { tokenHash: string; user: User; org: Organization };
-
 /** Writing last_seen on every request would cost a D1 write per click; a minute of slack is plenty. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -30,7 +30,7 @@ const TOUCH_EVERY_MS = 60_000;
  * Loads the signed-in user from the session cookie or answers 401. Enforces the practice's idle timeout
  * (HIPAA automatic logoff) and refuses users an admin has deactivated since they signed in.
  */
-export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
+export const requireSession = createMiddleware<StaffEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) throw unauthorized();
   const db = c.get("db");
@@ -56,12 +56,12 @@ export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
+export const requireAdmin = createMiddleware<StaffEnv>(async (c, next) => {
   if (c.get("session").user.role !== "admin") throw forbidden("Only an admin can do that.");
   await next();
 });
 
-export function setSessionCookie(c: Context<AppEnv>, token: string) {
+export function setSessionCookie(c: Context, token: string) {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     secure: true,
@@ -70,7 +70,7 @@ export function setSessionCookie(c: Context<AppEnv>, token: string) {
   });
 }
 
-export function clearSessionCookie(c: Context<AppEnv>) {
+export function clearSessionCookie(c: Context) {
   deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true });
 }
 

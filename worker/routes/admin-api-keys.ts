@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { StaffEnv } from "../env";
 import { insertApiKey, listApiKeys, revokeApiKey } from "../db/queries/api-keys";
 import { setWebhook } from "../db/queries/webhooks";
 import { encryptJson } from "../lib/credentials";
@@ -36,7 +36,7 @@ const keyExample = {
  * by the create call; D1 keeps only its SHA-256 (a random 256-bit secret needs no slow KDF: there is nothing
  * to guess), so a leaked database yields no usable key.
  */
-export const adminApiKeyRoutes = new Hono<AppEnv>()
+export const adminApiKeyRoutes = new Hono<StaffEnv>()
   .get(
     "/",
     describeRoute({

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { StaffEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import { getOrgNumber, toNumberView, updateNumberRow } from "../db/queries/numbers";
 import { WEEKDAYS } from "../db/schema";
@@ -34,7 +34,7 @@ const keywordSettings = z.strictObject({
 });
 
 /** Per-number after-hours alerts and keyword handling. Admin only (mounted under /api/admin). */
-export const adminNumberSettingsRoutes = new Hono<AppEnv>()
+export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
   .put(
     "/:id/after-hours",
     describeRoute({ tags: ["admin"], summary: "Set a number's office hours, alert phones and quiet period" }),

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv, Env } from "../env";
+import type { Env, StaffEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import {
   findNumberByE164,
@@ -76,7 +76,7 @@ async function sealCredentials(key: string, carrier: Carrier, credentials: Crede
 }
 
 /** Clinic numbers: everyone lists the ones they may see; admins add and change them. */
-export const numberRoutes = new Hono<AppEnv>().get(
+export const numberRoutes = new Hono<StaffEnv>().get(
   "/",
   describeRoute({ tags: ["numbers"], summary: "Clinic numbers the signed-in user may see" }),
   async (c) => {
@@ -85,7 +85,7 @@ export const numberRoutes = new Hono<AppEnv>().get(
   },
 );
 
-export const adminNumberRoutes = new Hono<AppEnv>()
+export const adminNumberRoutes = new Hono<StaffEnv>()
   .post(
     "/",
     describeRoute({ tags: ["admin"], summary: "Add a clinic number" }),

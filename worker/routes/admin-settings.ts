@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { StaffEnv } from "../env";
 import { auditInsert, listAudit } from "../db/queries/audit";
 import { getOrganization, updateOrganization } from "../db/queries/organizations";
 import { notFound } from "../lib/errors";
@@ -39,7 +39,7 @@ const auditQuery = z.strictObject({
 });
 
 /** Admin: the practice's own settings and its audit trail. */
-export const adminSettingsRoutes = new Hono<AppEnv>()
+export const adminSettingsRoutes = new Hono<StaffEnv>()
   .get("/settings", describeRoute({ tags: ["admin"], summary: "Practice settings" }), async (c) => {
     const org = await getOrganization(c.get("db"), c.get("session").org.id);
     if (!org) throw notFound("Practice");

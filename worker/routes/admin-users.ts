@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { StaffEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import { deleteUserSessions } from "../db/queries/sessions";
 import { listVisibleNumbers } from "../db/queries/numbers";
@@ -55,7 +55,7 @@ async function checkNumbers(db: Db, orgId: number, ids: number[]) {
 }
 
 /** Admin: the practice's users, their roles, notification privileges and which numbers they see. */
-export const adminUserRoutes = new Hono<AppEnv>()
+export const adminUserRoutes = new Hono<StaffEnv>()
   .get("/", describeRoute({ tags: ["admin"], summary: "List users" }), async (c) => {
     const users = await listUsers(c.get("db"), c.get("session").org.id);
     return c.json({ users }, 200);

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { PracticeApiEnv } from "../env";
 import { findNumberByE164, getOrgNumber } from "../db/queries/numbers";
 import { getOrgMessage } from "../db/queries/outbound-batch";
 import { describeError, notFound } from "../lib/errors";
@@ -39,7 +39,7 @@ const sendBody = z
   );
 
 /** Reminder and campaign texts from the practice-management system, and their status. */
-export const apiV1MessageRoutes = new Hono<AppEnv>()
+export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
   .post(
     "/",
     describeRoute({

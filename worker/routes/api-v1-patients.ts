@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { PracticeApiEnv } from "../env";
 import { upsertPatients, type SyncedPatient } from "../db/queries/patient-sync";
 import { AppError } from "../lib/errors";
 import { patientInput, timezoneSchema } from "../lib/schemas";
@@ -46,7 +46,7 @@ const example = {
 const upsertBody = z.strictObject({ patients: z.array(z.unknown()).min(1, "send at least one patient") });
 
 /** Patient sync from the practice-management system, keyed by its own patient id. */
-export const apiV1PatientRoutes = new Hono<AppEnv>().post(
+export const apiV1PatientRoutes = new Hono<PracticeApiEnv>().post(
   "/",
   describeRoute({
     tags: ["practice-system API"],

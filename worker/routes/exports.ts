@@ -10,7 +10,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { StaffEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import { getOwnExport, insertExport, listOwnExports, resetForRetry } from "../db/queries/exports";
 import { findConversation } from "../db/queries/history";
@@ -59,7 +59,7 @@ function toExportView(e: HistoryExport) {
   };
 }
 
-export const exportRoutes = new Hono<AppEnv>()
+export const exportRoutes = new Hono<StaffEnv>()
   .post(
     "/",
     describeRoute({

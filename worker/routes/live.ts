@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { StaffEnv } from "../env";
 import { liveEventsAfter } from "../db/queries/live-events";
 import { findVisibleNumber, getOrgNumber, listVisibleNumbers } from "../db/queries/numbers";
 import { AppError, forbidden, notFound } from "../lib/errors";
@@ -20,7 +20,7 @@ const eventsQuery = z.strictObject({
 });
 
 /** Live queue: the authenticated WebSocket upgrade, and the REST catch-up a reconnecting screen uses. */
-export const liveRoutes = new Hono<AppEnv>()
+export const liveRoutes = new Hono<StaffEnv>()
   .get(
     "/numbers/:id/socket",
     describeRoute({

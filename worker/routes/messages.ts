@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { Env, StaffEnv } from "../env";
 import { findVisibleNumber } from "../db/queries/numbers";
 import { getConversation, getMessageInConversation } from "../db/queries/queue";
 import { timezonesByPhone } from "../db/queries/patient-sync";
@@ -37,7 +37,7 @@ const retryParams = z.strictObject({
 
 async function send(
   db: Db,
-  env: AppEnv["Bindings"],
+  env: Env,
   session: Session,
   target: { numberId: number; phone: string; kind: MessageKind; body: string; idempotencyKey: string },
 ) {
@@ -84,7 +84,7 @@ async function refuseOutsideQuietHours(db: Db, org: Organization, phone: string,
 }
 
 /** Staff texting: replies in a conversation, direct texts from the Rolodex, and Retry of a failed text. */
-export const messageRoutes = new Hono<AppEnv>()
+export const messageRoutes = new Hono<StaffEnv>()
   .post(
     "/conversations/:id/messages",
     describeRoute({

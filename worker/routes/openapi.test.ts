@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { call } from "../test/helpers";
+import { call, seed, signInStaff } from "../test/helpers";
 
 type Doc = { openapi: string; paths: Record<string, Record<string, unknown>> };
 
@@ -43,7 +43,8 @@ describe("service endpoints", () => {
   });
 
   it("answers an unknown API route with the JSON error shape", async ({ expect }) => {
-    const res = await call("/api/nope");
+    await seed();
+    const res = await call("/api/nope", { cookie: await signInStaff() });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: { code: "not_found", message: "No such route." } });
   });

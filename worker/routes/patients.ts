@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { StaffEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import {
   getPatient,
@@ -54,7 +54,7 @@ function toPatientView(p: Patient) {
 const MAX_CSV_BYTES = 2 * 1024 * 1024;
 
 /** The Rolodex: every staff member may search, add, edit and import the practice's patients. */
-export const patientRoutes = new Hono<AppEnv>()
+export const patientRoutes = new Hono<StaffEnv>()
   .get(
     "/",
     describeRoute({ tags: ["patients"], summary: "Search the Rolodex by name or phone (keyset pages)" }),

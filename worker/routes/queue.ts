@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { Env, StaffEnv } from "../env";
 import type { Db } from "../db/client";
 import { findVisibleNumber, listVisibleNumbers, type Viewer } from "../db/queries/numbers";
 import {
@@ -64,7 +64,7 @@ async function visibleConversation(db: Db, viewer: Viewer, id: number): Promise<
 }
 
 /** The queue: per-number lists within the practice's window, unread counts. */
-export const queueRoutes = new Hono<AppEnv>()
+export const queueRoutes = new Hono<StaffEnv>()
   .get(
     "/summary",
     describeRoute({
@@ -139,7 +139,7 @@ export const queueRoutes = new Hono<AppEnv>()
   );
 
 /** One conversation: its thread and the shared read state. */
-export const conversationRoutes = new Hono<AppEnv>()
+export const conversationRoutes = new Hono<StaffEnv>()
   .get(
     "/:id",
     describeRoute({
@@ -198,7 +198,7 @@ export const conversationRoutes = new Hono<AppEnv>()
       ),
   );
 
-async function markRead(db: Db, env: AppEnv["Bindings"], session: Session, id: number, unread: boolean) {
+async function markRead(db: Db, env: Env, session: Session, id: number, unread: boolean) {
   const conversation = await visibleConversation(db, viewerOf(session), id);
   if (await setUnread(db, conversation.id, unread)) {
     await publishLive(env, db, {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { PublicEnv } from "../env";
 import { createFirstPractice } from "../db/queries/organizations";
 import { conflict, forbidden } from "../lib/errors";
 import { timingSafeEqual, utf8 } from "../lib/crypto";
@@ -21,7 +21,7 @@ const setupSchema = z.strictObject({
  * First run of a production deployment: creates the practice and its first admin. Guarded by the
  * SETUP_TOKEN secret and refused once any practice exists, so it cannot be used to take over later.
  */
-export const setupRoutes = new Hono<AppEnv>().post(
+export const setupRoutes = new Hono<PublicEnv>().post(
   "/",
   describeRoute({
     tags: ["setup"],

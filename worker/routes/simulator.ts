@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
-import type { AppEnv } from "../env";
+import type { PublicEnv } from "../env";
 import { simulatorAdapter } from "../carriers/simulator";
 import { listSimulatorNumbers } from "../db/queries/carrier-state";
 import { findNumberByE164 } from "../db/queries/numbers";
@@ -18,12 +18,12 @@ import { readWebhook } from "./webhook-body";
  * every route answers 404 as if it did not exist. It needs no staff session because it plays the patient's
  * phone, which is also why it only ever touches numbers whose carrier is the simulator.
  */
-const enabledOnly = createMiddleware<AppEnv>(async (c, next) => {
+const enabledOnly = createMiddleware<PublicEnv>(async (c, next) => {
   if (c.env.SIMULATOR_ENABLED !== "true") throw notFound("Route");
   await next();
 });
 
-export const simulatorRoutes = new Hono<AppEnv>()
+export const simulatorRoutes = new Hono<PublicEnv>()
   .use(enabledOnly)
   .get(
     "/numbers",

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { describeRoute } from "hono-openapi";
-import type { AppEnv } from "../env";
+import type { PublicEnv } from "../env";
 import type { CarrierAdapter, RawWebhook } from "../carriers/carrier";
 import { telnyxAdapter } from "../carriers/telnyx";
 import { twilioAdapter } from "../carriers/twilio";
@@ -13,7 +13,7 @@ import { readWebhook } from "./webhook-body";
  */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-async function run<P>(c: Context<AppEnv>, adapter: CarrierAdapter<P>, endpoint: RawWebhook["endpoint"]) {
+async function run<P>(c: Context<PublicEnv>, adapter: CarrierAdapter<P>, endpoint: RawWebhook["endpoint"]) {
   const raw = await readWebhook(c, endpoint);
   return receiveWebhook({
     db: c.get("db"),
@@ -26,7 +26,7 @@ async function run<P>(c: Context<AppEnv>, adapter: CarrierAdapter<P>, endpoint: 
 }
 
 /** Carrier webhooks. No session: each request is authenticated by its carrier signature instead. */
-export const webhookRoutes = new Hono<AppEnv>()
+export const webhookRoutes = new Hono<PublicEnv>()
   .post(
     "/twilio/messages",
     describeRoute({ tags: ["webhooks"], summary: "Twilio: a text arrived (X-Twilio-Signature)" }),
