@@ -25,7 +25,7 @@ import { patientRoutes } from "./routes/patients";
 import { exportRoutes } from "./routes/exports";
 import { setupRoutes } from "./routes/setup";
 import { simulatorRoutes } from "./routes/simulator";
-import { webhookRoutes } from "./routes/webhooks";
+import { carrierWebhookRoutes } from "./routes/carrier-webhooks";
 import { adminApiKeyRoutes } from "./routes/admin-api-keys";
 import { apiV1MessageRoutes } from "./routes/api-v1-messages";
 import { apiV1PatientRoutes } from "./routes/api-v1-patients";
@@ -66,7 +66,7 @@ app.use("/api/v1/*", requireApiKey());
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- kept for its type: AppType below is the RPC contract
 const routes = app
   .get("/healthz", (c) => c.json({ ok: true }, 200))
-  .route("/webhooks", webhookRoutes)
+  .route("/webhooks", carrierWebhookRoutes)
   .route("/api/simulator", simulatorRoutes)
   .route("/api/setup", setupRoutes)
   .route("/api/auth", authRoutes)
