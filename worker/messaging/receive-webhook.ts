@@ -25,8 +25,6 @@ import { publishOptOut, publishStatus } from "./live";
 /** Bodies over this are refused with 413 before parsing: a real SMS webhook is a few kilobytes. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
-export type { WebhookOutcome };
-
 export type ReceiveInput<P> = {
   db: Db;
   env: Env;

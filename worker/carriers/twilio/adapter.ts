@@ -46,7 +46,7 @@ const SID = /^(?:SM|MM)[0-9a-fA-F]{32}$/;
 
 /**
  * Form bodies are the norm for messaging webhooks; JSON ones (signed with `bodySHA256`, see
- * twilio-signature.ts) are read as a flat object of strings. Every parameter is kept, unknown ones included:
+ * signature.ts) are read as a flat object of strings. Every parameter is kept, unknown ones included:
  * Twilio adds parameters without notice and they are all part of the signature.
  */
 function readParams(contentType: string, rawBody: string): Params {
