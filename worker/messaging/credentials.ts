@@ -23,8 +23,9 @@ export async function sealCredentials(
     throw badRequest(issue ? (path ? `${path}: ${issue.message}` : issue.message) : "credentials: invalid");
   }
   const rules = carrierAdapter(carrier).credentials;
-  if (!rules || parsed.data.credentials === undefined)
+  if (!rules || parsed.data.credentials === undefined) {
     return { carrierAccountId: null, credentialsCiphertext: null };
+  }
   return {
     carrierAccountId: rules.accountId(parsed.data.credentials),
     credentialsCiphertext: await encryptJson(key, parsed.data.credentials),
