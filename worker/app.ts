@@ -25,7 +25,7 @@ import { patientRoutes } from "./routes/patients";
 import { exportRoutes } from "./routes/exports";
 import { setupRoutes } from "./routes/setup";
 import { simulatorRoutes } from "./routes/simulator";
-import { webhookRoutes } from "./routes/webhooks";
+import { carrierWebhookRoutes } from "./routes/carrier-webhooks";
 import { adminApiKeyRoutes } from "./routes/admin-api-keys";
 import { apiV1MessageRoutes } from "./routes/api-v1-messages";
 import { apiV1PatientRoutes } from "./routes/api-v1-patients";
@@ -79,7 +79,7 @@ app.use("/api/*", csrfProtection);
 
 const publicRoutes = new Hono<PublicEnv>()
   .get("/healthz", (c) => c.json({ ok: true }, 200))
-  .route("/webhooks", webhookRoutes)
+  .route("/webhooks", carrierWebhookRoutes)
   .route("/api/simulator", simulatorRoutes)
   .route("/api/setup", setupRoutes)
   .route("/api/auth", signInRoutes)

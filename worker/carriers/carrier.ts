@@ -1,5 +1,7 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import type { PublicEnv, Env } from "../env";
 import type { Carrier, ClinicNumber, MessageStatus } from "../db/schema";
-import { describeCarrierError } from "../domain/carrier-errors";
 import { badRequest } from "../lib/errors";
 
 /** A text a patient sent, as every carrier's webhook reduces to it. */
@@ -23,8 +25,11 @@ export type StatusReport = {
   ourMessageId: number | null;
 };
 
-/** What one webhook request carries once verified: at most one inbound text or one status report. */
-export type WebhookEvent =
+/**
+ * What one carrier webhook request carries once verified: at most one inbound text or one status report.
+ * (Not the practice-system webhook events of messaging/practice-webhooks.ts: those go out, these come in.)
+ */
+export type CarrierEvent =
   | { type: "inbound"; eventId: string | null; text: InboundText }
   | { type: "status"; eventId: string | null; report: StatusReport }
   | { type: "ignored"; eventId: string | null; reason: string };
@@ -78,17 +83,90 @@ export type RawWebhook = {
 /** The body, parsed once, and the clinic number (E.164) it is for. */
 export type Located<P> = { payload: P; numberE164: string };
 
+/** How the inbound pipeline answered one webhook (messaging/receive-webhook.ts). */
+export type WebhookOutcome = "stored" | "duplicate" | "status" | "ignored";
+
+/** One webhook URL of a carrier, mounted under /webhooks by routes/carrier-webhooks.ts. */
+export type CarrierWebhookRoute = {
+  /** Below /webhooks, e.g. "/twilio/messages": the URL the carrier is configured with, never renamed. */
+  path: string;
+  endpoint: RawWebhook["endpoint"];
+  /** The OpenAPI summary. */
+  summary: string;
+  /** The 200 the carrier expects once the pipeline is done (errors are answered by the app's handler). */
+  answer(c: Context<PublicEnv>, outcome: WebhookOutcome): Response;
+};
+
+/** What an admin enters for a number on this carrier, and what of it names the account. */
+export type CredentialRules<C> = {
+  /** The one rule for these credentials: checked when an admin saves them and again before each use. */
+  schema: z.ZodType<C, C>;
+  /** The account (or profile) id stored in plain text beside the sealed credentials, for `parse`. */
+  accountId(credentials: C): string | null;
+};
+
+/** Which keywords the carrier answers itself, so we never send a second confirmation. */
+export type CarrierKeywords = {
+  /** Whether a number whose admin never set "the carrier handles STOP" has the carrier's filter on. */
+  handledByDefault: boolean;
+  /** Normalised keywords (domain/keywords.ts) the carrier's own filter answers when the whole body is one. */
+  answers: ReadonlySet<string>;
+};
+
+/** A carrier error code to a reason a front-desk person can act on. */
+export type CarrierErrorInfo = {
+  reason: string;
+  /** The carrier blocks this phone because it opted out: record the opt-out on our side too. */
+  optedOut: boolean;
+};
+
+export type CarrierErrorTable = Readonly<Record<string, CarrierErrorInfo>>;
+
 /**
- * One carrier, whatever its wire format: the inbound pipeline and the send path only see this. `locate` and
- * `parse` throw AppError 400 for a malformed body; `parse` throws 403 for another account's webhook.
+ * One carrier, whatever its wire format: the inbound pipeline, the send path, the admin route and the
+ * webhook routes only see this. Adding a carrier is one folder that exports one of these, and one line in
+ * registry.ts. `locate` and `parse` throw AppError 400 for a malformed body; `parse` throws 403 for another
+ * account's webhook.
  */
-export interface CarrierAdapter<P = unknown> {
+export interface CarrierAdapter<P = unknown, C = unknown> {
   readonly name: Carrier;
+  /** Null: the carrier takes no credentials (the simulator). */
+  readonly credentials: CredentialRules<C> | null;
+  /** The REST origin, from Env so tests and benchmarks can point it at a fake carrier. */
+  apiBase(env: Env): string;
+  readonly webhooks: readonly CarrierWebhookRoute[];
+  readonly keywords: CarrierKeywords;
+  /** Codes are unique across carriers (registry.test.ts checks): a status report names no carrier. */
+  readonly errors: CarrierErrorTable;
   locate(raw: RawWebhook): Located<P>;
   verify(raw: RawWebhook, located: Located<P>, credentials: unknown, now: number): Promise<boolean>;
-  parse(raw: RawWebhook, located: Located<P>, number: ClinicNumber): WebhookEvent;
+  parse(raw: RawWebhook, located: Located<P>, number: ClinicNumber): CarrierEvent;
   send(request: OutboundRequest, context: SendContext): Promise<SendOutcome>;
 }
+
+/** The table's entry for `code`, or a reason built from the carrier's own message. */
+export function describeWith(
+  table: CarrierErrorTable,
+  code: string | null,
+  fallback?: string,
+): CarrierErrorInfo {
+  const known = code !== null && Object.hasOwn(table, code) ? table[code] : undefined;
+  if (known) return known;
+  return {
+    reason: fallback
+      ? `The carrier refused the text: ${fallback}`
+      : "The carrier could not deliver the text.",
+    optedOut: false,
+  };
+}
+
+/** Wording shared by several carriers' tables, so the same situation reads the same whatever the carrier. */
+export const REASONS = {
+  optedOut: "The patient replied STOP to this number, so the carrier blocks texts to them.",
+  cannotText: "This number cannot receive texts (it may be a landline or not a valid mobile number).",
+  unreachable: "The patient's phone is off or out of reach.",
+  spam: "The patient's carrier filtered the text as possible spam.",
+} as const;
 
 /** A carrier call that gets no answer in this long is treated as "maybe sent" (see SendOutcome). */
 export const SEND_TIMEOUT_MS = 10_000;
@@ -117,7 +195,7 @@ export function retryAfterMs(response: Response): number | null {
 /** A send the carrier definitely refused: nothing went out, so a retryable one may safely be tried again. */
 export function refused(
   code: string,
-  reason: string,
+  info: CarrierErrorInfo,
   retryable = false,
   retryAfter: number | null = null,
 ): SendOutcome {
@@ -125,12 +203,17 @@ export function refused(
     ok: false,
     status: "failed",
     code,
-    reason,
+    reason: info.reason,
     retryable,
     ambiguous: false,
     retryAfterMs: retryAfter,
-    optedOut: describeCarrierError(code).optedOut,
+    optedOut: info.optedOut,
   };
+}
+
+/** Our own refusal before any request: the number's stored credentials do not fit its carrier. */
+export function misconfigured(reason: string): SendOutcome {
+  return refused("config", { reason, optedOut: false });
 }
 
 export function ambiguousFailure(failure: "timeout" | "network"): SendOutcome {

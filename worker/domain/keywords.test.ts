@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
-import { carrierAnswered, detectKeyword } from "./keywords";
+import { carrierAnswered } from "../carriers/keywords";
+import { detectKeyword } from "./keywords";
 
 const cases: Array<[string, "opt_out" | "opt_in" | "help" | null]> = [
   ["STOP", "opt_out"],

@@ -1,5 +1,3 @@
-import type { Carrier } from "../db/schema";
-
 export type KeywordAction = "opt_out" | "opt_in" | "help";
 export type KeywordMatch = {
   action: KeywordAction;
@@ -18,7 +16,7 @@ export const helpReply = (practice: string, number: string) =>
   `${practice}: reply to this text or call ${number} to reach us. Reply STOP to unsubscribe. Msg&Data Rates May Apply.`;
 
 // The FCC's per-se reasonable words (47 CFR 64.1200(a)(10)) plus Twilio's 2025 list (REVOKE, OPTOUT).
-const OPT_OUT_WORDS = new Set([
+export const OPT_OUT_WORDS: ReadonlySet<string> = new Set([
   "stop",
   "stopall",
   "unsubscribe",
@@ -28,8 +26,8 @@ const OPT_OUT_WORDS = new Set([
   "revoke",
   "optout",
 ]);
-const OPT_IN_WORDS = new Set(["start", "yes", "unstop"]);
-const HELP_WORDS = new Set(["help", "info"]);
+export const OPT_IN_WORDS: ReadonlySet<string> = new Set(["start", "yes", "unstop"]);
+export const HELP_WORDS: ReadonlySet<string> = new Set(["help", "info"]);
 
 /**
  * "Any reasonable means" (FCC 24-18) covers plain-language requests that no carrier filter recognises.
@@ -82,50 +80,4 @@ export function detectKeyword(body: string): KeywordMatch | null {
   const phrase = OPT_OUT_PHRASES.find((p) => padded.includes(` ${p} `));
   if (phrase) return { action: "opt_out", keyword: phrase, exact: exact(phrase) };
   return null;
-}
-
-/**
- * The keywords each carrier's default filter answers itself. Twilio: whole body, single word,
- * case-insensitive (support.twilio.com/hc/en-us/articles/223134027; "no spaces in opt-out keywords");
- * Telnyx: its default list includes "STOP ALL" but not REVOKE/OPTOUT
- * (developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out). Whether either ignores trailing
- * punctuation is not documented, so only a whitespace-trimmed exact match counts as "the carrier replied".
- */
-const CARRIER_KEYWORDS: Record<Carrier, Set<string>> = {
-  // Twilio answers every word of our own lists: its 2025 list is the FCC words plus START/YES/UNSTOP, HELP/INFO.
-  twilio: new Set([...OPT_OUT_WORDS, ...OPT_IN_WORDS, ...HELP_WORDS]),
-  telnyx: new Set([
-    "stop",
-    "stopall",
-    "stop all",
-    "unsubscribe",
-    "cancel",
-    "end",
-    "quit",
-    "start",
-    "unstop",
-    "help",
-    "info",
-  ]),
-  simulator: new Set(),
-};
-
-/**
- * Whether the carrier already sent its own confirmation for this keyword, so we must not send a second
- * (FCC 64.1200(a)(12) allows one). `carrierHandles` is the number's setting; `carrierSaidSo` is a hint in the
- * webhook itself (Twilio `OptOutType`, Telnyx `autoresponse_type`).
- */
-export function carrierAnswered(
-  carrier: Carrier,
-  match: KeywordMatch,
-  carrierHandles: boolean,
-  carrierSaidSo: boolean,
-): boolean {
-  if (carrierSaidSo) return true;
-  return carrierHandles && match.exact && CARRIER_KEYWORDS[carrier].has(match.keyword);
-}
-
-/** The number's setting, or its carrier's default when unset: Twilio's STOP filtering is on by default. */
-export function carrierHandlesKeywords(carrier: Carrier, setting: boolean | null): boolean {
-  return setting ?? carrier === "twilio";
 }

@@ -6,14 +6,8 @@ import { optOutEventForMessage } from "../db/queries/opt-outs";
 import { getOrganization } from "../db/queries/organizations";
 import type { ClinicNumber, Message } from "../db/schema";
 import { alertText, shouldAlert } from "../domain/after-hours";
-import {
-  carrierAnswered,
-  carrierHandlesKeywords,
-  helpReply,
-  OPT_OUT_CONFIRMATION,
-  optInConfirmation,
-  type KeywordMatch,
-} from "../domain/keywords";
+import { carrierAnswered, carrierHandlesKeywords } from "../carriers/keywords";
+import { helpReply, OPT_OUT_CONFIRMATION, optInConfirmation, type KeywordMatch } from "../domain/keywords";
 import { formatPhone } from "../domain/phone";
 import { AppError, describeError } from "../lib/errors";
 import { broadcastLive } from "../realtime/publish";

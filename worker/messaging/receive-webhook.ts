@@ -6,8 +6,14 @@ import { adoptCarrierId, advanceStatus } from "../db/queries/messages";
 import { eventSeen, markEventSeen } from "../db/queries/carrier-state";
 import { recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber } from "../db/schema";
-import type { CarrierAdapter, InboundText, RawWebhook, StatusReport } from "../carriers/carrier";
-import { describeCarrierError } from "../domain/carrier-errors";
+import type {
+  CarrierAdapter,
+  InboundText,
+  RawWebhook,
+  StatusReport,
+  WebhookOutcome,
+} from "../carriers/carrier";
+import { describeCarrierError } from "../carriers/registry";
 import { detectKeyword } from "../domain/keywords";
 import { measureText } from "../domain/segments";
 import { isTerminal } from "../domain/status";
@@ -18,8 +24,6 @@ import { publishOptOut, publishStatus } from "./live";
 
 /** Bodies over this are refused with 413 before parsing: a real SMS webhook is a few kilobytes. */
 export const MAX_WEBHOOK_BYTES = 64 * 1024;
-
-export type WebhookOutcome = "stored" | "duplicate" | "status" | "ignored";
 
 export type ReceiveInput<P> = {
   db: Db;

@@ -4,7 +4,7 @@ import { findNumberById } from "../db/queries/carrier-state";
 import { insertOutbound, recordSendResult } from "../db/queries/messages";
 import { getOptOut, recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber, Message, MessageKind } from "../db/schema";
-import { senderFor } from "../carriers";
+import { senderFor } from "../carriers/registry";
 import type { SendOutcome } from "../carriers/carrier";
 import { measureText } from "../domain/segments";
 import { badRequest, conflict, notFound, type AppError } from "../lib/errors";

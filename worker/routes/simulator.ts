@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { PublicEnv } from "../env";
-import { simulatorAdapter } from "../carriers/simulator";
+import { simulatorAdapter } from "../carriers/simulator/adapter";
 import { listSimulatorNumbers } from "../db/queries/carrier-state";
 import { findNumberByE164 } from "../db/queries/numbers";
 import { listPhoneThread } from "../db/queries/messages";

@@ -10,7 +10,10 @@ import { MAX_WEBHOOK_BYTES } from "../messaging/receive-webhook";
  * The URL is rebuilt on PUBLIC_BASE_URL because Twilio signs the URL it was configured with, which behind
  * routes and custom domains need not be `request.url`.
  */
-export async function readWebhook(c: Context<PublicEnv>, endpoint: RawWebhook["endpoint"]): Promise<RawWebhook> {
+export async function readWebhook(
+  c: Context<PublicEnv>,
+  endpoint: RawWebhook["endpoint"],
+): Promise<RawWebhook> {
   const declared = Number(c.req.header("content-length"));
   if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) {
     throw new AppError(413, "payload_too_large", "The webhook body is over 64 KiB.");

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { toE164 } from "../domain/phone";
-import { badRequest } from "../lib/errors";
-import type { CarrierAdapter } from "./carrier";
-import { parseJsonBody } from "./carrier";
+import { toE164 } from "../../domain/phone";
+import { badRequest } from "../../lib/errors";
+import type { CarrierAdapter } from "../carrier";
+import { parseJsonBody } from "../carrier";
 
 const payload = z.strictObject({
   from: z.string().max(40),
@@ -13,11 +13,22 @@ const payload = z.strictObject({
 
 /**
  * The embedded carrier for local development: the simulator page plays the patient's phone. It has no
- * signature; the route that feeds it exists only where SIMULATOR_ENABLED=true. Its sends touch no network:
- * the text is simply delivered, and the simulator page reads it back from D1.
+ * signature and no webhook URL: routes/simulator.ts feeds it, and exists only where SIMULATOR_ENABLED=true.
+ * Its sends touch no network: the text is simply delivered, and the simulator page reads it back from D1.
  */
-export const simulatorAdapter: CarrierAdapter<z.output<typeof payload>> = {
+export const simulatorAdapter: CarrierAdapter<z.output<typeof payload>, never> = {
   name: "simulator",
+
+  credentials: null,
+
+  apiBase: () => "",
+
+  webhooks: [],
+
+  // No carrier filter: every confirmation comes from us.
+  keywords: { handledByDefault: false, answers: new Set() },
+
+  errors: {},
 
   locate(raw) {
     const json = parseJsonBody(raw.rawBody);

@@ -1,24 +1,30 @@
 import { z } from "zod";
-import type { MessageStatus } from "../db/schema";
-import { describeCarrierError } from "../domain/carrier-errors";
-import { toE164 } from "../domain/phone";
-import { badRequest, forbidden } from "../lib/errors";
+import type { MessageStatus } from "../../db/schema";
+import { toE164 } from "../../domain/phone";
+import { badRequest, forbidden } from "../../lib/errors";
 import {
   ambiguousFailure,
   carrierFetch,
+  describeWith,
+  misconfigured,
   refused,
   retryAfterMs,
   type CarrierAdapter,
-  type WebhookEvent,
+  type CarrierEvent,
   parseJsonBody,
-} from "./carrier";
-import { verifyTelnyxSignature } from "./telnyx-signature";
+} from "../carrier";
+import { TELNYX_ERRORS } from "./errors";
+import { verifyTelnyxSignature } from "./signature";
 
-export const telnyxCredentials = z.object({
-  apiKey: z.string().min(1),
-  publicKey: z.string().min(1),
-  messagingProfileId: z.string().optional(),
+/** From Mission Control: an API key, the account's webhook public key and, optionally, the profile id. */
+export const telnyxCredentials = z.strictObject({
+  apiKey: z.string().min(10).max(200),
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, "must be the base64 Ed25519 public key from Mission Control"),
+  messagingProfileId: z.string().max(100).optional(),
 });
+export type TelnyxCredentials = z.output<typeof telnyxCredentials>;
 
 const phone = z.object({ phone_number: z.string() });
 /** The parts of the v2 messaging event envelope we use (telnyx-node src/resources/messages/messages.ts). */
@@ -55,8 +61,47 @@ const STATUS: Partial<Record<string, MessageStatus>> = {
 
 const isInbound = (e: Envelope) => e.data.event_type === "message.received";
 
-export const telnyxAdapter: CarrierAdapter<Envelope> = {
+export const telnyxAdapter: CarrierAdapter<Envelope, TelnyxCredentials> = {
   name: "telnyx",
+
+  // The public key is per Telnyx account; the profile id is what tells one practice's webhooks from another's.
+  credentials: {
+    schema: telnyxCredentials,
+    accountId: (credentials) => credentials.messagingProfileId ?? null,
+  },
+
+  apiBase: (env) => env.TELNYX_API_BASE || "https://api.telnyx.com",
+
+  webhooks: [
+    {
+      path: "/telnyx",
+      endpoint: "events",
+      summary: "Telnyx: message.received, message.sent, message.finalized",
+      answer: (c, outcome) => c.json({ ok: true, outcome }, 200),
+    },
+  ],
+
+  keywords: {
+    // Unset, we send the confirmations ourselves; an admin turns this on where the profile answers them.
+    handledByDefault: false,
+    // Its default list includes "STOP ALL" but not REVOKE/OPTOUT
+    // (developers.telnyx.com/docs/messaging/messages/advanced-opt-in-out).
+    answers: new Set([
+      "stop",
+      "stopall",
+      "stop all",
+      "unsubscribe",
+      "cancel",
+      "end",
+      "quit",
+      "start",
+      "unstop",
+      "help",
+      "info",
+    ]),
+  },
+
+  errors: TELNYX_ERRORS,
 
   locate(raw) {
     const json = parseJsonBody(raw.rawBody);
@@ -81,7 +126,7 @@ export const telnyxAdapter: CarrierAdapter<Envelope> = {
     });
   },
 
-  parse(_raw, located, number): WebhookEvent {
+  parse(_raw, located, number): CarrierEvent {
     const { data } = located.payload;
     const p = data.payload;
     // The public key is per Telnyx account; the profile id tells one practice's profile from another's.
@@ -128,7 +173,7 @@ export const telnyxAdapter: CarrierAdapter<Envelope> = {
 
   async send(request, context) {
     const creds = telnyxCredentials.safeParse(context.credentials);
-    if (!creds.success) return refused("config", "The clinic number has no Telnyx credentials.");
+    if (!creds.success) return misconfigured("The clinic number has no Telnyx credentials.");
     const result = await carrierFetch(context, `${context.apiBase}/v2/messages`, {
       method: "POST",
       headers: { authorization: `Bearer ${creds.data.apiKey}`, "content-type": "application/json" },
@@ -162,7 +207,7 @@ export const telnyxAdapter: CarrierAdapter<Envelope> = {
     const retryable = response.status === 429 || response.status >= 500;
     return refused(
       code,
-      describeCarrierError(code, first?.detail ?? first?.title).reason,
+      describeWith(TELNYX_ERRORS, code, first?.detail ?? first?.title),
       retryable,
       retryAfterMs(response),
     );

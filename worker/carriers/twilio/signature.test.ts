@@ -1,6 +1,6 @@
 import { describe, it } from "vitest";
 import twilio from "twilio";
-import { twilioSignature, verifyTwilioSignature } from "./twilio-signature";
+import { twilioSignature, verifyTwilioSignature } from "./signature";
 
 // The official SDK is the oracle: whatever it signs we must accept, and every mutation must fail for both.
 const TOKEN = "0123456789abcdef0123456789abcdef";

@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import Telnyx from "telnyx";
-import { telnyxKeys } from "../test/carriers";
-import { verifyTelnyxSignature } from "./telnyx-signature";
+import { telnyxKeys } from "../../test/carriers";
+import { verifyTelnyxSignature } from "./signature";
 
 // Telnyx's SDK only verifies, so it is the oracle for what a valid signature is: we sign with a fresh
 // Ed25519 key the way Telnyx documents, check the SDK accepts it, then check we agree with the SDK.

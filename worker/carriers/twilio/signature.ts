@@ -1,4 +1,4 @@
-import { sha256Hex, timingSafeEqual, utf8 } from "../lib/crypto";
+import { sha256Hex, timingSafeEqual, utf8 } from "../../lib/crypto";
 
 /**
  * X-Twilio-Signature, exactly as twilio-node 6.x computes it (lib/webhooks/webhooks.js): the full URL Twilio

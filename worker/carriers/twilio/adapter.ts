@@ -1,25 +1,32 @@
+import type { Context } from "hono";
 import { z } from "zod";
-import type { MessageStatus } from "../db/schema";
-import { describeCarrierError } from "../domain/carrier-errors";
-import { toE164 } from "../domain/phone";
-import { badRequest, forbidden } from "../lib/errors";
+import type { PublicEnv } from "../../env";
+import type { MessageStatus } from "../../db/schema";
+import { HELP_WORDS, OPT_IN_WORDS, OPT_OUT_WORDS } from "../../domain/keywords";
+import { toE164 } from "../../domain/phone";
+import { badRequest, forbidden } from "../../lib/errors";
 import {
   ambiguousFailure,
   carrierFetch,
+  describeWith,
+  misconfigured,
   refused,
   retryAfterMs,
   type CarrierAdapter,
-  type WebhookEvent,
+  type CarrierEvent,
   parseJsonBody,
-} from "./carrier";
-import { verifyTwilioSignature } from "./twilio-signature";
+} from "../carrier";
+import { TWILIO_ERRORS } from "./errors";
+import { verifyTwilioSignature } from "./signature";
 
 type Params = Array<[string, string]>;
 
-export const twilioCredentials = z.object({
-  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
-  authToken: z.string().min(1),
+/** What the Twilio console shows for an account: both are fixed-length hex (the SID with its AC prefix). */
+export const twilioCredentials = z.strictObject({
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio Account SID (AC + 32 hex digits)"),
+  authToken: z.string().regex(/^[0-9a-fA-F]{32}$/, "must be a Twilio auth token (32 hex digits)"),
 });
+export type TwilioCredentials = z.output<typeof twilioCredentials>;
 
 /** Twilio's MessageStatus values (twilio-node MessageStatus enum) reduced to ours. */
 const STATUS: Partial<Record<string, MessageStatus>> = {
@@ -39,7 +46,7 @@ const SID = /^(?:SM|MM)[0-9a-fA-F]{32}$/;
 
 /**
  * Form bodies are the norm for messaging webhooks; JSON ones (signed with `bodySHA256`, see
- * twilio-signature.ts) are read as a flat object of strings. Every parameter is kept, unknown ones included:
+ * signature.ts) are read as a flat object of strings. Every parameter is kept, unknown ones included:
  * Twilio adds parameters without notice and they are all part of the signature.
  */
 function readParams(contentType: string, rawBody: string): Params {
@@ -58,7 +65,7 @@ function readParams(contentType: string, rawBody: string): Params {
 
 const get = (params: Params, key: string) => params.find(([k]) => k === key)?.[1];
 
-function parseInbound(params: Params): WebhookEvent {
+function parseInbound(params: Params): CarrierEvent {
   const sid = get(params, "MessageSid") ?? "";
   if (!SID.test(sid)) throw badRequest("MessageSid is missing or malformed.", "malformed_body");
   const from = toE164(get(params, "From") ?? "");
@@ -74,7 +81,7 @@ function parseInbound(params: Params): WebhookEvent {
   };
 }
 
-function parseStatus(params: Params, url: string): WebhookEvent {
+function parseStatus(params: Params, url: string): CarrierEvent {
   const sid = get(params, "MessageSid") ?? "";
   if (!SID.test(sid)) throw badRequest("MessageSid is missing or malformed.", "malformed_body");
   const raw = get(params, "MessageStatus") ?? get(params, "SmsStatus");
@@ -94,8 +101,45 @@ function parseStatus(params: Params, url: string): WebhookEvent {
   };
 }
 
-export const twilioAdapter: CarrierAdapter<Params> = {
+/**
+ * Twilio expects TwiML back, with a content type: an empty 200 without one is logged as error 12300.
+ * An empty <Response/> means "no reply from here"; replies are sent through the REST API instead.
+ */
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+const answerTwiml = (c: Context<PublicEnv>) =>
+  c.body(EMPTY_TWIML, 200, { "content-type": "text/xml; charset=utf-8" });
+
+export const twilioAdapter: CarrierAdapter<Params, TwilioCredentials> = {
   name: "twilio",
+
+  credentials: { schema: twilioCredentials, accountId: (credentials) => credentials.accountSid },
+
+  apiBase: (env) => env.TWILIO_API_BASE || "https://api.twilio.com",
+
+  webhooks: [
+    {
+      path: "/twilio/messages",
+      endpoint: "messages",
+      summary: "Twilio: a text arrived (X-Twilio-Signature)",
+      answer: answerTwiml,
+    },
+    {
+      path: "/twilio/status",
+      endpoint: "status",
+      summary: "Twilio: delivery status of a text we sent",
+      answer: answerTwiml,
+    },
+  ],
+
+  keywords: {
+    // Twilio's default STOP filtering is on for every number unless the account turned it off.
+    handledByDefault: true,
+    // Every word of our own lists: Twilio's 2025 list is the FCC words plus START/YES/UNSTOP, HELP/INFO.
+    // Whole body, single word, case-insensitive (support.twilio.com/hc/en-us/articles/223134027).
+    answers: new Set([...OPT_OUT_WORDS, ...OPT_IN_WORDS, ...HELP_WORDS]),
+  },
+
+  errors: TWILIO_ERRORS,
 
   locate(raw) {
     const payload = readParams(raw.contentType, raw.rawBody);
@@ -129,7 +173,7 @@ export const twilioAdapter: CarrierAdapter<Params> = {
 
   async send(request, context) {
     const creds = twilioCredentials.safeParse(context.credentials);
-    if (!creds.success) return refused("config", "The clinic number has no Twilio credentials.");
+    if (!creds.success) return misconfigured("The clinic number has no Twilio credentials.");
     const { accountSid, authToken } = creds.data;
     const form = new URLSearchParams({
       To: request.to,
@@ -169,6 +213,6 @@ export const twilioAdapter: CarrierAdapter<Params> = {
     const code = body.code === undefined ? `http_${response.status}` : String(body.code);
     // 429 (20429) and 5xx mean Twilio did not take the message: safe to try again after a pause.
     const retryable = response.status === 429 || response.status >= 500;
-    return refused(code, describeCarrierError(code, body.message).reason, retryable, retryAfterMs(response));
+    return refused(code, describeWith(TWILIO_ERRORS, code, body.message), retryable, retryAfterMs(response));
   },
 };

@@ -1,4 +1,4 @@
-import { base64ToBytes, utf8 } from "../lib/crypto";
+import { base64ToBytes, utf8 } from "../../lib/crypto";
 
 /** Telnyx refuses events older (or newer) than five minutes, as its SDK does (src/lib/webhooks.ts). */
 export const TELNYX_TOLERANCE_SECONDS = 300;

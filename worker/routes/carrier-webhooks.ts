@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import type { PublicEnv } from "../env";
+import type { CarrierAdapter } from "../carriers/carrier";
+import { CARRIER_ADAPTERS } from "../carriers/registry";
+import { receiveWebhook } from "../messaging/receive-webhook";
+import { readWebhook } from "./webhook-body";
+
+/**
+ * Carrier webhooks, mounted under /webhooks: every route of every adapter in the registry. No session: each
+ * request is authenticated by its carrier signature instead (verified inside receiveWebhook).
+ */
+export const carrierWebhookRoutes = new Hono<PublicEnv>();
+
+for (const listed of CARRIER_ADAPTERS) {
+  // Widened to the common interface: the pipeline does not care about the carrier's payload type.
+  const adapter: CarrierAdapter = listed;
+  for (const route of adapter.webhooks) {
+    carrierWebhookRoutes.post(
+      route.path,
+      describeRoute({ tags: ["webhooks"], summary: route.summary }),
+      async (c) => {
+        const raw = await readWebhook(c, route.endpoint);
+        const outcome = await receiveWebhook({
+          db: c.get("db"),
+          env: c.env,
+          adapter,
+          raw,
+          now: Date.now(),
+          waitUntil: (p) => c.executionCtx.waitUntil(p),
+        });
+        return route.answer(c, outcome);
+      },
+    );
+  }
+}
