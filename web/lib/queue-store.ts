@@ -7,7 +7,7 @@ import { batch } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import type { Conversation, LiveEvent } from "./queue-types";
-import { previewOf } from "../../worker/domain/preview";
+import { previewOf } from "../../worker/shared/preview";
 
 export const PAGE_SIZE = 50;
 /** The server's preview length (worker/db/queries/inbound.ts), so a live row matches a reloaded one. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { MessageStatus } from "../db/schema";
 import { describeCarrierError } from "../domain/carrier-errors";
-import { toE164 } from "../domain/phone";
+import { toE164 } from "../shared/phone";
 import { badRequest, forbidden } from "../lib/errors";
 import {
   ambiguousFailure,

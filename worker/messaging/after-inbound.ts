@@ -14,7 +14,7 @@ import {
   optInConfirmation,
   type KeywordMatch,
 } from "../domain/keywords";
-import { formatPhone } from "../domain/phone";
+import { formatPhone } from "../shared/phone";
 import { AppError, describeError } from "../lib/errors";
 import { broadcastLive } from "../realtime/publish";
 import type { LiveEvent } from "../realtime/protocol";

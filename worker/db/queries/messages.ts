@@ -9,9 +9,9 @@ import {
   type MessageKind,
   type MessageStatus,
 } from "../schema";
-import { statusesBelow } from "../../domain/status";
+import { statusesBelow } from "../../shared/status";
 import { auditInsert } from "./audit";
-import { previewOf } from "../../domain/preview";
+import { previewOf } from "../../shared/preview";
 
 export type OutboundRow = {
   number: ClinicNumber;
