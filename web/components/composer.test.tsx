@@ -1,5 +1,6 @@
 import { fireEvent, render } from "@solidjs/testing-library";
 import { describe, expect, it, vi } from "vitest";
+import { measureDraft } from "../../worker/shared/segments";
 import { ApiError } from "../lib/api";
 import { Composer } from "./composer";
 
@@ -36,6 +37,38 @@ describe("composer counter", () => {
     const { view, type } = setup();
     type("See you soon 😊");
     expect(view.getByText("14 characters · 1 segment · UCS-2")).toBeInTheDocument();
+  });
+});
+
+describe("composer counter and the Worker agree", () => {
+  // The counter is the Worker's own measure (worker/shared/segments.ts): what it shows is what is stored.
+  it.for([
+    ["empty", ""],
+    ["plain", "Hi"],
+    ["GSM-7 extension characters", "€".repeat(81)],
+    ["a curly apostrophe", "It’s fine"],
+    ["an emoji", "See you soon 😊"],
+    ["the longest text", "a".repeat(1600)],
+  ] as const)("%s", ([, body]) => {
+    const { view, type } = setup();
+    type(body);
+    const m = measureDraft(body);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    expect(
+      view.getByText(
+        `${plural(m.characters, "character")} · ${plural(m.segments, "segment")} · ${m.encoding}`,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("shows an empty text as 0 segments", () => {
+    const { view } = setup();
+    expect(view.getByText("0 characters · 0 segments · GSM-7")).toBeInTheDocument();
+  });
+
+  it("stops the text at the Worker's length limit", () => {
+    const { box } = setup();
+    expect(box).toHaveAttribute("maxLength", "1600");
   });
 });
 

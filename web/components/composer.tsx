@@ -1,6 +1,7 @@
 import { createMemo, createSignal, createUniqueId, Show } from "solid-js";
 import { messageOf } from "../lib/api";
-import { measure } from "../lib/segments";
+import { MESSAGE_MAX_LENGTH } from "../../worker/shared/messages";
+import { measureDraft } from "../../worker/shared/segments";
 import { Alert } from "./ui/Alert";
 
 type Props = {
@@ -9,9 +10,6 @@ type Props = {
   /** Sends one composed text; the key is the same for every try of the same text. */
   onSend: (body: string, idempotencyKey: string) => Promise<void>;
 };
-
-/** The carrier's limit per text (worker/routes/messages.ts). */
-const MAX_LENGTH = 1600;
 
 /**
  * Writing a text: Enter sends, Shift+Enter starts a new line, and a live counter shows characters, segments
@@ -24,7 +22,7 @@ export function Composer(props: Props) {
   const [sending, setSending] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   let key: string | null = null;
-  const counter = createMemo(() => measure(draft()));
+  const counter = createMemo(() => measureDraft(draft()));
 
   function edit(value: string) {
     setDraft(value);
@@ -67,7 +65,7 @@ export function Composer(props: Props) {
       <textarea
         id={id}
         rows="3"
-        maxLength={MAX_LENGTH}
+        maxLength={MESSAGE_MAX_LENGTH}
         placeholder="Type a text message…"
         aria-describedby={`${id}-count`}
         value={draft()}

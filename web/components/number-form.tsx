@@ -2,7 +2,7 @@ import { createSignal, Match, onMount, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
 import { api, call, messageOf } from "../lib/api";
 import { CARRIER_OPTIONS, type Carrier, type NumberView } from "../lib/admin";
-import { formatE164 } from "../lib/format";
+import { formatPhone } from "../../worker/shared/phone";
 import { TimezoneField } from "./timezone-field";
 import { FormActions } from "./ui/FormActions";
 import { SelectField } from "./ui/SelectField";
@@ -116,7 +116,7 @@ export function NumberForm(props: Props) {
           {(n) => (
             <div class="field">
               <span class="label-like">Number</span>
-              <p class="static">{formatE164(n().e164)}</p>
+              <p class="static">{formatPhone(n().e164)}</p>
             </div>
           )}
         </Show>

@@ -1,5 +1,5 @@
 import { createUniqueId, For } from "solid-js";
-import { formatE164 } from "../lib/format";
+import { formatPhone } from "../../worker/shared/phone";
 import type { ClinicNumber } from "../lib/queue-types";
 
 type Props = {
@@ -14,7 +14,7 @@ export function NumberPicker(props: Props) {
   const id = createUniqueId();
   const label = (n: ClinicNumber) => {
     const unread = props.unread[n.id] ?? 0;
-    return `${n.label} · ${formatE164(n.e164)}${unread > 0 ? ` (${unread} unread)` : ""}`;
+    return `${n.label} · ${formatPhone(n.e164)}${unread > 0 ? ` (${unread} unread)` : ""}`;
   };
   return (
     <div class="field number-picker">

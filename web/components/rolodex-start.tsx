@@ -2,7 +2,7 @@ import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { api, ApiError, call, messageOf } from "../lib/api";
 import { fullName, type Patient } from "../lib/patients";
 import type { ClinicNumber } from "../lib/queue-types";
-import { formatE164 } from "../lib/format";
+import { formatPhone } from "../../worker/shared/phone";
 import { Composer } from "./composer";
 import { TextField } from "./ui/TextField";
 import { Alert } from "./ui/Alert";
@@ -109,7 +109,7 @@ export default function RolodexStart(props: Props) {
           <div class="start-compose">
             <p class="hint">
               To {fullName(patient)} at {patient.phoneDisplay}, from {props.number.label},{" "}
-              {formatE164(props.number.e164)}
+              {formatPhone(props.number.e164)}
             </p>
             <Composer label={`Text to ${fullName(patient)}`} onSend={send} />
           </div>

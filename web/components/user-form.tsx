@@ -2,7 +2,7 @@ import { createSignal, For, onMount } from "solid-js";
 import { createStore } from "solid-js/store";
 import { api, call, messageOf } from "../lib/api";
 import type { NumberView, UserView } from "../lib/admin";
-import { formatE164 } from "../lib/format";
+import { formatPhone } from "../../worker/shared/phone";
 import { FormActions } from "./ui/FormActions";
 import { CheckboxField } from "./ui/CheckboxField";
 import { SelectField } from "./ui/SelectField";
@@ -126,7 +126,7 @@ export function UserForm(props: Props) {
         <For each={props.numbers}>
           {(number) => (
             <CheckboxField
-              label={`${number.label} ${formatE164(number.e164)}`}
+              label={`${number.label} ${formatPhone(number.e164)}`}
               checked={form.numberIds.includes(number.id)}
               onValue={(on) => toggleNumber(number.id, on)}
             />

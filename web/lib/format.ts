@@ -1,4 +1,7 @@
-/** Display helpers. The API already formats patient phones (`phoneDisplay`); these cover the rest. */
+/**
+ * Display helpers. Phones are formatted by the Worker's own rule (worker/shared/phone.ts `formatPhone`); the
+ * API already sends patient phones formatted (`phoneDisplay`).
+ */
 
 const dateOnly = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" });
 const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
@@ -12,12 +15,6 @@ export function formatDob(iso: string | null | undefined): string {
 
 export function formatDateTime(ms: number): string {
   return dateTime.format(ms);
-}
-
-/** North American E.164 as (555) 123-0001; anything else as stored. */
-export function formatE164(e164: string): string {
-  const match = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
-  return match ? `(${match[1]}) ${match[2]}-${match[3]}` : e164;
 }
 
 /** Every IANA zone this browser knows, for the time zone pickers. */

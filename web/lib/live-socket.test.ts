@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { LiveEvent } from "../../worker/shared/live-protocol";
 import { connectLive, type SocketLike } from "./live-socket";
 
-type Ev = { cursor: number; id: string };
+type Ev = LiveEvent;
 
 /** A WebSocket the test drives: it opens, delivers frames and closes when told to. */
 class FakeSocket implements SocketLike {
@@ -98,7 +99,13 @@ function setup() {
   };
 }
 
-const ev = (cursor: number): Ev => ({ cursor, id: `e${cursor}` });
+const ev = (cursor: number): Ev => ({
+  type: "read_state",
+  cursor,
+  numberId: 1,
+  conversationId: cursor,
+  unread: cursor % 2 === 0,
+});
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -216,5 +223,19 @@ describe("live socket", () => {
     expect(third.closed).toBe(true);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(t.sockets).toHaveLength(3);
+  });
+
+  it("applies only the protocol's event frames: pong, garbage and unknown frames are skipped", async () => {
+    const t = setup();
+    t.latest().serverOpens();
+    await t.answerResync();
+    t.latest().serverSendsText("pong");
+    t.latest().serverSendsText("not json");
+    t.latest().serverSendsText(JSON.stringify({ v: 2, type: "event", event: ev(1) }));
+    t.latest().serverSendsText(JSON.stringify({ v: 1, type: "event", event: { ...ev(2), type: "future" } }));
+    t.latest().serverSendsText(JSON.stringify({ v: 1, type: "event", event: { ...ev(3), cursor: "3" } }));
+    t.latest().serverSends(ev(4));
+    expect(t.applied).toEqual([ev(4)]);
+    t.live.close();
   });
 });

@@ -1,14 +1,17 @@
 /**
  * One clinic number's live connection: a WebSocket that stays up, and a cursor that makes reconnects lossless.
  *
- * The server tags every event with a cursor (its row id in D1). On every (re)connect the client first syncs:
- * with no cursor yet it reloads the lists from REST; with one it asks REST for the events after it (or reloads
- * when told `resync`). Live frames that arrive meanwhile wait in a buffer and are applied after the sync, in
+ * The server tags every event with a cursor (its row id in D1's `live_events`). On every (re)connect the client
+ * first syncs: with no cursor yet it reloads the lists from REST; with one it asks REST for the events after it
+ * (or reloads when told `resync`). Live frames that arrive meanwhile wait in a buffer and are applied after the sync, in
  * order, skipping those already applied. So nothing falls between the list load and the socket, and
  * order-sensitive events (read, then unread) never replay out of order.
  *
+ * The frames and PING/PONG are the server's own (worker/shared/live-protocol.ts).
+ *
  * Pure: no Solid, no DOM beyond an injectable WebSocket constructor, so it is tested with a fake socket.
  */
+import { parseServerFrame, PING } from "../../worker/shared/live-protocol";
 
 /** The part of the browser WebSocket this module uses. */
 export interface SocketLike {
@@ -31,7 +34,7 @@ export type LiveSocketOptions<E extends { cursor: number }> = {
   apply: (event: E) => void;
   onState?: (state: LiveState) => void;
   open?: (url: string) => SocketLike;
-  /** The server answers "ping" with "pong" without waking the Durable Object. */
+  /** Every this often the client sends PING; the runtime answers PONG without waking the Durable Object. */
   pingMs?: number;
   minDelayMs?: number;
   maxDelayMs?: number;
@@ -45,25 +48,6 @@ export type LiveSocket = {
   reconnectNow(): void;
   close(): void;
 };
-
-const PING = "ping";
-const PONG = "pong";
-
-/** Accepts only `{ v: 1, type: "event", event }` frames; anything else is ignored, never thrown. */
-function readFrame<E extends { cursor: number }>(data: unknown): E | null {
-  if (typeof data !== "string") return null;
-  try {
-    const frame: unknown = JSON.parse(data);
-    if (typeof frame !== "object" || frame === null) return null;
-    if (!("v" in frame) || frame.v !== 1 || !("type" in frame) || frame.type !== "event") return null;
-    if (!("event" in frame) || typeof frame.event !== "object" || frame.event === null) return null;
-    if (!("cursor" in frame.event) || typeof frame.event.cursor !== "number") return null;
-    // The shape beyond the cursor is the server's contract (worker/realtime/protocol.ts).
-    return frame.event as E;
-  } catch {
-    return null;
-  }
-}
 
 export function connectLive<E extends { cursor: number }>(options: LiveSocketOptions<E>): LiveSocket {
   const open = options.open ?? ((url: string) => new WebSocket(url));
@@ -104,9 +88,11 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
     ws.onmessage = (message) => {
       if (socket !== ws) return;
       lastHeard = Date.now();
-      if (message.data === PONG) return;
-      const event = readFrame<E>(message.data);
-      if (!event) return;
+      // PONG only proves the line alive (lastHeard, above); a frame the protocol does not know is skipped.
+      const frame = parseServerFrame(message.data);
+      if (frame?.type !== "event") return;
+      // E is the caller's view of the protocol's LiveEvent (the app reads it off the REST catch-up's type).
+      const event = frame.event as unknown as E;
       if (buffer) buffer.push(event);
       else deliver(event);
     };

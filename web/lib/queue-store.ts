@@ -7,10 +7,10 @@ import { batch } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import type { Conversation, LiveEvent } from "./queue-types";
-import { previewOf } from "../../worker/domain/preview";
+import { previewOf } from "../../worker/shared/preview";
+import { matchesSearch, parseSearch } from "../../worker/shared/search";
 
 export const PAGE_SIZE = 50;
-/** The server's preview length (worker/db/queries/inbound.ts), so a live row matches a reloaded one. */
 
 type ListState = {
   numberId: number | null;
@@ -125,17 +125,6 @@ export async function loadList(more = false): Promise<void> {
 
 const byActivity = (a: Conversation, b: Conversation) => b.lastMessageAt - a.lastMessageAt || b.id - a.id;
 
-/** The server's search, for rows that arrive live: phone digits anywhere, or every word starts a name. */
-export function matchesSearch(row: Conversation, q: string): boolean {
-  const text = q.trim().toLowerCase();
-  if (!text) return true;
-  if (/^[\d\s()+\-.]+$/.test(text)) return row.phone.includes(text.replace(/\D/g, ""));
-  const words = text.split(/\s+/);
-  return row.patients.some((p) =>
-    words.every((w) => p.firstName.toLowerCase().startsWith(w) || p.lastName.toLowerCase().startsWith(w)),
-  );
-}
-
 /** A conversation this screen has not got yet (new, or beyond the loaded pages): fetch its row. */
 async function insertRow(conversationId: number, numberId: number) {
   try {
@@ -144,7 +133,9 @@ async function insertRow(conversationId: number, numberId: number) {
     );
     const list = queue.list;
     if (list.numberId !== numberId || list.conversations.some((c) => c.id === conversation.id)) return;
-    if (!matchesSearch(conversation, list.q) || (list.unreadOnly && !conversation.unread)) return;
+    // The server's own search rule (worker/shared/search.ts), so a live row is one a reload would list.
+    if (!matchesSearch(conversation, parseSearch(list.q)) || (list.unreadOnly && !conversation.unread))
+      return;
     setQueue("list", "conversations", (rows) => [...rows, conversation].sort(byActivity));
   } catch {
     // Gone or not visible any more: nothing to show.

@@ -8,7 +8,7 @@ import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import { markRead } from "./queue-store";
 // The server's own rule (a pure module), so screen and database agree on which status may replace which.
-import { statusRank } from "../../worker/domain/status";
+import { statusRank } from "../../worker/shared/status";
 import type { Conversation, LiveEvent, LiveMessage, OptOutChange } from "./queue-types";
 
 const PAGE_SIZE = 50;

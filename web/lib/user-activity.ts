@@ -3,6 +3,8 @@
  * about people, not about the app: live updates, unread counts and catch-up keep requesting on their own, and
  * must not keep an unattended front-desk screen signed in.
  */
+import { BACKGROUND_HEADER } from "../../worker/shared/headers";
+
 let lastInput = Date.now();
 
 if (typeof document !== "undefined") {
@@ -23,5 +25,5 @@ export function msSinceInput(now = Date.now()) {
 
 /** Headers that tell the server a request was not caused by the user, so it does not extend the session. */
 export function backgroundHeaders(): Record<string, string> {
-  return msSinceInput() > ACTIVE_WINDOW_MS ? { "x-textdesk-background": "1" } : {};
+  return msSinceInput() > ACTIVE_WINDOW_MS ? { [BACKGROUND_HEADER]: "1" } : {};
 }

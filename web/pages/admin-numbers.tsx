@@ -4,7 +4,7 @@ import { NumberForm } from "../components/number-form";
 import { Alert } from "../components/ui/Alert";
 import { api, call, messageOf } from "../lib/api";
 import { carrierLabel, type NumberView } from "../lib/admin";
-import { formatE164 } from "../lib/format";
+import { formatPhone } from "../../worker/shared/phone";
 
 type Panel =
   | { kind: "none" }
@@ -85,7 +85,7 @@ export default function AdminNumbersPage() {
                 {(number) => (
                   <tr>
                     <th scope="row" class="nowrap">
-                      {formatE164(number.e164)}
+                      {formatPhone(number.e164)}
                     </th>
                     <td>{number.label}</td>
                     <td>{carrierLabel(number.carrier)}</td>

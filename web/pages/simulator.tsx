@@ -8,6 +8,7 @@ import { createStore, reconcile } from "solid-js/store";
 import { Alert } from "../components/ui/Alert";
 import { TextField } from "../components/ui/TextField";
 import { api, call, messageOf } from "../lib/api";
+import { MESSAGE_MAX_LENGTH } from "../../worker/shared/messages";
 
 type SimNumber = { id: number; label: string; e164: string };
 type SimMessage = {
@@ -132,7 +133,13 @@ export default function SimulatorPage() {
         </For>
       </section>
       <form onSubmit={(e) => void send(e)} class="stack sim-compose">
-        <TextField label="Message" value={draft()} onValue={setDraft} maxLength={1600} autocomplete="off" />
+        <TextField
+          label="Message"
+          value={draft()}
+          onValue={setDraft}
+          maxLength={MESSAGE_MAX_LENGTH}
+          autocomplete="off"
+        />
         <button type="submit" class="button primary" disabled={sending() || !to()}>
           {sending() ? "Sending…" : "Send"}
         </button>

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type NumberType } from "libphonenumber-js/max";
-import { toE164 } from "./phone";
+import { toE164 } from "../shared/phone";
 
 export type PhoneCheck = { ok: true; e164: string } | { ok: false; reason: "invalid_phone" | "not_mobile" };
 

@@ -12,7 +12,7 @@ import { conversationPhones, staffNames } from "../db/queries/history";
 import { getOrgNumber } from "../db/queries/numbers";
 import { getOrganization } from "../db/queries/organizations";
 import type { HistoryExport } from "../db/schema";
-import { formatPhone } from "../domain/phone";
+import { formatPhone } from "../shared/phone";
 import { formatterFor } from "./export-format";
 import { ArchiveReadError, HistoryMovedError, historyRows, type HistoryScope } from "./history-source";
 import { R2PartWriter, StorageError } from "./r2-part-writer";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { toE164 } from "../domain/phone";
+import { MESSAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH_TEXT } from "../shared/messages";
+import { toE164 } from "../shared/phone";
 import { CARRIERS, ROLES } from "../db/schema";
 
 /** A phone as typed by a person, normalised to E.164; anything that is not a phone number is refused. */
@@ -16,6 +17,11 @@ export const phoneSchema = z
     }
     return e164;
   });
+
+/** A text's body, up to the length every carrier accepts; each route adds its own rule for the empty text. */
+export const messageBody = z
+  .string()
+  .max(MESSAGE_MAX_LENGTH, `is longer than ${MESSAGE_MAX_LENGTH_TEXT} characters`);
 
 export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 

@@ -8,7 +8,7 @@ import type { ClinicNumber, Message } from "../db/schema";
 import { alertText, shouldAlert } from "../domain/after-hours";
 import { carrierAnswered, carrierHandlesKeywords } from "../carriers/keywords";
 import { helpReply, OPT_OUT_CONFIRMATION, optInConfirmation, type KeywordMatch } from "../domain/keywords";
-import { formatPhone } from "../domain/phone";
+import { formatPhone } from "../shared/phone";
 import { AppError, describeError } from "../lib/errors";
 import { broadcastLive } from "../realtime/publish";
 import type { LiveEvent } from "../realtime/protocol";

@@ -14,7 +14,7 @@ import { patientsByExternalIds, timezonesByPhone } from "../db/queries/patient-s
 import type { ClinicNumber, Organization } from "../db/schema";
 import { DEFAULT_QUIET_HOURS, earliestSendTime, isValidWindow, type QuietHours } from "../domain/quiet-hours";
 import { checkRecipientPhone } from "../domain/recipient-phone";
-import { measureText } from "../domain/segments";
+import { measureText } from "../shared/segments";
 
 export type ApiKind = "reminder" | "campaign";
 export type Recipient = { externalId: string } | { phone: string };

@@ -15,8 +15,8 @@ import type {
 } from "../carriers/carrier";
 import { describeCarrierError } from "../carriers/registry";
 import { detectKeyword } from "../domain/keywords";
-import { measureText } from "../domain/segments";
-import { isTerminal } from "../domain/status";
+import { measureText } from "../shared/segments";
+import { isTerminal } from "../shared/status";
 import { AppError, forbidden, notFound } from "../lib/errors";
 import { credentialsOf } from "./credentials";
 import { afterInbound } from "./after-inbound";

@@ -6,7 +6,8 @@ import { getOptOut, recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber, Message, MessageKind } from "../db/schema";
 import { senderFor } from "../carriers/registry";
 import type { SendOutcome } from "../carriers/carrier";
-import { measureText } from "../domain/segments";
+import { MESSAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH_TEXT } from "../shared/messages";
+import { measureText } from "../shared/segments";
 import { badRequest, conflict, notFound, type AppError } from "../lib/errors";
 import { apiBaseOf, credentialsOf } from "./credentials";
 import { publishMessage, publishOptOut, publishStatus } from "./live";
@@ -57,7 +58,9 @@ export async function sendText(input: SendTextInput, options: SendOptions = {}):
   const now = options.now ?? Date.now;
   const body = input.body;
   if (body.trim().length === 0) throw badRequest("The text is empty.");
-  if (body.length > 1600) throw badRequest("The text is too long (1,600 characters at most).");
+  if (body.length > MESSAGE_MAX_LENGTH) {
+    throw badRequest(`The text is too long (${MESSAGE_MAX_LENGTH_TEXT} characters at most).`);
+  }
   const number = await findNumberById(db, input.numberId);
   if (!number) throw notFound("Clinic number");
   if (!options.optOutConfirmation) {

@@ -6,6 +6,7 @@ import type { Session } from "../lib/principals";
 import { deleteSession, findSession, touchSession } from "../db/queries/sessions";
 import { forbidden, unauthorized } from "../lib/errors";
 import { sha256Hex } from "../lib/crypto";
+import { BACKGROUND_HEADER } from "../shared/headers";
 
 export type { Session } from "../lib/principals";
 
@@ -15,7 +16,6 @@ export const SESSION_COOKIE = "td_session";
  * Requests the app makes on its own (live catch-up, unread counts, socket reconnects) must not keep an
  * unattended screen signed in: the web client flags them, and WebSocket upgrades are never the user's doing.
  */
-export const BACKGROUND_HEADER = "x-textdesk-background";
 function isBackground(request: Request) {
   return (
     request.headers.get(BACKGROUND_HEADER) === "1" ||

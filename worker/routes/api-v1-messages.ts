@@ -6,7 +6,7 @@ import type { PracticeApiEnv } from "../env";
 import { findNumberByE164, getOrgNumber } from "../db/queries/numbers";
 import { getOrgMessage } from "../db/queries/outbound-batch";
 import { describeError, notFound } from "../lib/errors";
-import { idParam, phoneSchema } from "../lib/schemas";
+import { idParam, messageBody, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { queueApiMessages } from "../messaging/outbound-batch";
 import { scheduleDrain } from "../messaging/outbound-drain";
@@ -26,10 +26,7 @@ const sendBody = z
     numberId: z.number().int().positive().optional(),
     from: phoneSchema.optional(),
     kind: z.enum(["reminder", "campaign"]),
-    body: z
-      .string()
-      .max(1600, "is longer than 1,600 characters")
-      .refine((b) => b.trim().length > 0, "is empty"),
+    body: messageBody.refine((b) => b.trim().length > 0, "is empty"),
     recipients: z.array(recipient).min(1, "name at least one recipient"),
     idempotencyKey: z.string().trim().min(8).max(100).optional(),
   })

@@ -7,7 +7,7 @@ import { getConversation, getMessageInConversation } from "../db/queries/queue";
 import { timezonesByPhone } from "../db/queries/patient-sync";
 import type { MessageKind, Organization } from "../db/schema";
 import { badRequest, conflict, notFound } from "../lib/errors";
-import { idParam, phoneSchema } from "../lib/schemas";
+import { idParam, messageBody, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf, type Session } from "../middleware/session";
 import { campaignSendTime, quietHoursOf } from "../messaging/outbound-batch";
@@ -21,7 +21,7 @@ import type { Db } from "../db/client";
  * a staff key that happened to equal one would return that text instead of sending this one.
  */
 const idempotencyKey = z.string().trim().min(8).max(100);
-const body = z.string().min(1, "is empty").max(1600, "is longer than 1,600 characters");
+const body = messageBody.min(1, "is empty");
 
 const replySchema = z.strictObject({ body, idempotencyKey });
 const directSchema = z.strictObject({

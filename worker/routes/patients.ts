@@ -13,7 +13,7 @@ import {
   type PatientCursor,
 } from "../db/queries/patients";
 import type { Patient } from "../db/schema";
-import { formatPhone } from "../domain/phone";
+import { formatPhone } from "../shared/phone";
 import { MAX_IMPORT_ROWS, NotCsvError, parsePatientCsv, TooManyRowsError } from "../domain/patient-csv";
 import { AppError, badRequest, notFound } from "../lib/errors";
 import { idParam, patientInput } from "../lib/schemas";

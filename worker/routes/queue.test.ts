@@ -5,13 +5,14 @@ import { call, grantStaff, seed, signInAdmin, signInStaff } from "../test/helper
 import { seedOtherPractice } from "../test/other-practice";
 
 import { simulate } from "../test/carriers";
+import { matchesSearch, parseSearch } from "../shared/search";
 
 type Row = {
   id: number;
   phone: string;
   phoneDisplay: string;
   unread: boolean;
-  patients: { firstName: string }[];
+  patients: { firstName: string; lastName: string }[];
 };
 const DAY = 86_400_000;
 let admin: string;
@@ -80,6 +81,27 @@ describe("the queue", () => {
     expect((await list(main, { q: "diego maria" })).conversations).toEqual([]);
     expect((await list(main, { q: "7779" })).conversations.map((c) => c.phone)).toEqual(["+15557779999"]);
     expect((await list(main, { q: "nobody-called-this" })).conversations).toEqual([]);
+  });
+
+  // The web app filters rows that arrive live with the shared matcher: it must say what the server says.
+  it.for([
+    "+",
+    "-",
+    "+ -",
+    "(555)",
+    "555-0002",
+    '"maria"',
+    "MARIA",
+    "ma al",
+    "Zoë",
+    "1234567890123456",
+    "m".repeat(60),
+    "%".repeat(40),
+    Array.from({ length: 40 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(" "),
+  ])("agrees with the shared search matcher for %j", async (q, { expect }) => {
+    const all = (await list(main)).conversations;
+    const expected = all.filter((row) => matchesSearch(row, parseSearch(q))).map((c) => c.phone);
+    expect((await list(main, { q })).conversations.map((c) => c.phone)).toEqual(expected);
   });
 
   it("pages with a keyset cursor without repeats", async ({ expect }) => {

@@ -15,7 +15,7 @@ import {
   type QueueCursor,
 } from "../db/queries/queue";
 import type { Conversation } from "../db/schema";
-import { formatPhone } from "../domain/phone";
+import { formatPhone } from "../shared/phone";
 import { listOptOutEvents } from "../db/queries/opt-outs";
 import { badRequest, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { toE164 } from "../../domain/phone";
+import { MESSAGE_MAX_LENGTH } from "../../shared/messages";
+import { toE164 } from "../../shared/phone";
 import { badRequest } from "../../lib/errors";
 import type { CarrierAdapter } from "../carrier";
 import { parseJsonBody } from "../carrier";
@@ -7,8 +8,7 @@ import { parseJsonBody } from "../carrier";
 const payload = z.strictObject({
   from: z.string().max(40),
   to: z.string().max(40),
-  // Twilio's own limit for one (reassembled) message body.
-  body: z.string().min(1).max(1600),
+  body: z.string().min(1).max(MESSAGE_MAX_LENGTH),
 });
 
 /**

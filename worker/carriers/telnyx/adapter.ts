@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { MessageStatus } from "../../db/schema";
-import { toE164 } from "../../domain/phone";
+import { toE164 } from "../../shared/phone";
 import { badRequest, forbidden } from "../../lib/errors";
 import {
   ambiguousFailure,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { PublicEnv } from "../../env";
 import type { MessageStatus } from "../../db/schema";
 import { HELP_WORDS, OPT_IN_WORDS, OPT_OUT_WORDS } from "../../domain/keywords";
-import { toE164 } from "../../domain/phone";
+import { toE164 } from "../../shared/phone";
 import { badRequest, forbidden } from "../../lib/errors";
 import {
   ambiguousFailure,

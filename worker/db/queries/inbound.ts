@@ -13,7 +13,7 @@ import {
   type Message,
 } from "../schema";
 import type { KeywordMatch } from "../../domain/keywords";
-import { previewOf } from "../../domain/preview";
+import { previewOf } from "../../shared/preview";
 import type { LiveEvent } from "../../realtime/protocol";
 import { rowToLiveEvent, type NewLiveEvent } from "./live-events";
 

@@ -9,9 +9,9 @@ import {
   type MessageKind,
   type MessageStatus,
 } from "../schema";
-import { statusesBelow } from "../../domain/status";
+import { statusesBelow } from "../../shared/status";
 import { auditInsert } from "./audit";
-import { previewOf } from "../../domain/preview";
+import { previewOf } from "../../shared/preview";
 
 export type OutboundRow = {
   number: ClinicNumber;
@@ -116,7 +116,7 @@ export async function recordSendResult(
 }
 
 /**
- * Moves an outbound message's status forward, never back (domain/status.ts). Returns the updated row, or
+ * Moves an outbound message's status forward, never back (shared/status.ts). Returns the updated row, or
  * undefined when the message is unknown or already at or past that status: both are answered 200 and ignored.
  */
 export async function advanceStatus(

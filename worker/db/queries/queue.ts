@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { escapeLike, parseSearch, type Search } from "../../shared/search";
 import { conversations, messages, optOuts, patients, users, type Conversation } from "../schema";
 
 /** Keyset cursor for the queue order: newest activity first. */
@@ -18,20 +19,17 @@ export type QueueFilter = {
 /** At most this many matching patients widen a name search; enough for any real front-desk query. */
 const NAME_MATCH_LIMIT = 80;
 
-/** A search for phone digits ("555 12", "(555) 123-4567") rather than for names. */
-function isDigitQuery(query: string) {
-  return /^[\d\s()+\-.]+$/.test(query.trim()) && /\d/.test(query);
-}
-
 /**
- * Phones matching a search: digits match anywhere in the conversation's phone; words match the start of a
- * patient's first or last name (through the Rolodex's name indexes), which yields that patient's phones.
+ * Phones matching a search (worker/shared/search.ts reads the query, the web app matches live rows with the
+ * same rule): digits match anywhere in the conversation's phone; words match the start of a patient's first
+ * or last name (through the Rolodex's name indexes), which yields that patient's phones.
  */
-async function searchCondition(db: Db, orgId: number, query: string): Promise<SQL | undefined> {
-  const words = query.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return undefined;
-  if (isDigitQuery(query)) return sql`${conversations.phone} LIKE ${`%${query.replace(/\D/g, "")}%`}`;
-  const prefixOf = (w: string) => `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+async function searchCondition(db: Db, orgId: number, search: Search): Promise<SQL | undefined> {
+  if (search.kind === "all") return undefined;
+  if (search.kind === "none") return sql`0`;
+  if (search.kind === "digits") return sql`${conversations.phone} LIKE ${`%${search.digits}%`}`;
+  const { words } = search;
+  const prefixOf = (w: string) => `${escapeLike(w)}%`;
   const nameConditions = words.map((w) => {
     const prefix = prefixOf(w);
     return sql`(${patients.firstName} LIKE ${prefix} ESCAPE '\\' OR ${patients.lastName} LIKE ${prefix} ESCAPE '\\')`;
@@ -64,12 +62,13 @@ async function searchCondition(db: Db, orgId: number, query: string): Promise<SQ
 
 /** One page of a clinic number's queue: conversations with activity inside the window. */
 export async function listQueue(db: Db, f: QueueFilter) {
-  const search = await searchCondition(db, f.orgId, f.query);
+  const parsed = parseSearch(f.query);
+  const search = await searchCondition(db, f.orgId, parsed);
   // A name search ends in "phone IN (a few phones)": those are exact lookups in the (number_id, phone)
   // index, then a small sort. Left alone, SQLite prefers walking the window in time order to skip the sort,
   // reading every conversation of the window (10,000 rows in bench/queue.ts); the unary + takes
   // last_message_at out of the index choice for this case only.
-  const byPhone = f.query.trim() !== "" && !isDigitQuery(f.query);
+  const byPhone = parsed.kind === "names";
   const lastAt = byPhone ? sql`+${conversations.lastMessageAt}` : conversations.lastMessageAt;
   const conditions: (SQL | undefined)[] = [
     eq(conversations.numberId, f.numberId),

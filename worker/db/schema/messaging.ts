@@ -2,21 +2,12 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CARRIERS, clinicNumbers, createdAt, organizations, users } from "./practice";
+import { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus } from "../../shared/messages";
 
 export const MESSAGE_DIRECTIONS = ["in", "out"] as const;
 export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
-export const MESSAGE_KINDS = ["reply", "direct", "reminder", "campaign", "auto_reply", "alert"] as const;
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
-export const MESSAGE_STATUSES = [
-  "received",
-  "queued",
-  "sending",
-  "sent",
-  "delivered",
-  "undelivered",
-  "failed",
-] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+// Kinds and statuses are shared with the web app (worker/shared/messages.ts); the columns' enums are those lists.
+export { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus };
 
 /** One clinic number and one remote phone. Read state is shared by the whole front desk. */
 export const conversations = sqliteTable(

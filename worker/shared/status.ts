@@ -1,4 +1,4 @@
-import type { MessageStatus } from "../db/schema";
+import type { MessageStatus } from "./messages";
 
 /**
  * Carriers send status callbacks as independent requests that arrive out of order and duplicated

@@ -1,0 +1,116 @@
+/**
+ * @module The live socket protocol, one copy for both ends: the Durable Object sends these frames
+ * (realtime/clinic-number-hub.ts) and the web client reads them with `parseServerFrame` (web/lib/live-socket.ts).
+ *
+ * Every event carries `cursor`, the id of its row in D1's `live_events` table: monotonic per deployment. A
+ * client remembers the highest cursor it applied and, after any reconnect, asks REST for the events after it,
+ * so a deploy, an eviction or a closed laptop lid loses nothing. Events are idempotent: applying one twice is
+ * harmless, so the overlap between catch-up and live delivery needs no coordination.
+ */
+import type { MessageKind, MessageStatus } from "./messages";
+import type { SmsEncoding } from "./segments";
+
+export type LiveMessage = {
+  id: number;
+  conversationId: number;
+  direction: "in" | "out";
+  kind: MessageKind;
+  body: string;
+  status: MessageStatus;
+  errorCode: string | null;
+  errorReason: string | null;
+  segments: number;
+  encoding: SmsEncoding;
+  authorUserId: number | null;
+  authorName: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type LiveEvent =
+  /** A message was stored (inbound, or outbound queued). */
+  | { type: "message"; cursor: number; numberId: number; conversationId: number; message: LiveMessage }
+  /** An outbound message's delivery status moved forward. */
+  | {
+      type: "message_status";
+      cursor: number;
+      numberId: number;
+      conversationId: number;
+      messageId: number;
+      status: MessageStatus;
+      errorCode: string | null;
+      errorReason: string | null;
+    }
+  /** Shared read state changed (opened by someone, or marked unread). */
+  | { type: "read_state"; cursor: number; numberId: number; conversationId: number; unread: boolean }
+  /** A phone opted out of (or back in to) this clinic number. */
+  | {
+      type: "opt_out";
+      cursor: number;
+      numberId: number;
+      phone: string;
+      optedOut: boolean;
+      changedAt: number;
+    };
+
+export type LiveEventType = LiveEvent["type"];
+
+/** Every event type, so a reader can refuse one it does not know. */
+export const LIVE_EVENT_TYPES = [
+  "message",
+  "message_status",
+  "read_state",
+  "opt_out",
+] as const satisfies readonly LiveEventType[];
+
+/**
+ * Text the client sends to keep the socket alive. The runtime answers PONG itself without waking the object
+ * (setWebSocketAutoResponse matches the exact text), which is why these two are bare strings, not JSON.
+ */
+export const PING = "ping";
+export const PONG = "pong";
+
+/** The JSON frame the server sends for an event. */
+export type ServerFrame = { v: 1; type: "event"; event: LiveEvent };
+
+/** A frame as the client reads it: an event, or the runtime's answer to a ping. */
+export type ReceivedFrame = ServerFrame | { type: "pong" };
+
+/** Close codes in the application range (4000–4999), so clients can tell why a socket ended. */
+export const CLOSE = {
+  /** The server is going away (deploy, eviction): reconnect. */
+  goingAway: 1001,
+  /**
+   * The server wants the sign-in checked again (socket too old, access changed): reconnect, which goes
+   * through the session check, and catch up from the cursor.
+   */
+  reauthenticate: 4001,
+  /** The client sent something the protocol does not have. */
+  badFrame: 4400,
+} as const;
+
+/**
+ * Reads one message from the socket. Anything that is not PONG or a version-1 event frame of a known type
+ * with a numeric cursor and clinic number is null, never thrown: a newer server's frame is skipped, and
+ * catch-up after the next reconnect fetches what was skipped by cursor.
+ */
+export function parseServerFrame(data: unknown): ReceivedFrame | null {
+  if (typeof data !== "string") return null;
+  if (data === PONG) return { type: "pong" };
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (!isObject(frame) || frame.v !== 1 || frame.type !== "event") return null;
+  const event = frame.event;
+  if (!isObject(event) || typeof event.cursor !== "number" || typeof event.numberId !== "number") return null;
+  if (!LIVE_EVENT_TYPES.some((type) => type === event.type)) return null;
+  // The fields beyond these are the server's contract, typed above; the server builds them with `satisfies`.
+  return { v: 1, type: "event", event: event as LiveEvent };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
