@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { demoNumbers } from "../test/messages-fixture";
 import { call, DEMO, seed, signInAdmin } from "../test/helpers";
 import { fakeCarrier, postTwilio, randomSid } from "../test/carriers";
@@ -26,6 +26,17 @@ beforeAll(async () => {
   ({ westside } = await demoNumbers());
 });
 afterEach(() => fake?.restore());
+// After every test of the file, pass or fail: a message missing from its thread counts, whichever test lost it.
+afterAll(() => {
+  reportFault({
+    check: "carrier 500 / 429 / timeout / connection closed on send",
+    load: sends + 2,
+    faults,
+    badInputs: 0,
+    expected: sends + 1,
+    lost,
+  });
+});
 
 const accepted = () => Response.json({ sid: randomSid(), status: "queued" }, { status: 201 });
 
@@ -126,14 +137,14 @@ describe("the carrier's API failing on send", () => {
     ]);
     faults += 1;
     expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    // Both clicks stand for one text, and the thread must show it.
+    const ids = await Promise.all(
+      answers.map(async (r) => (await r.json<{ message: Msg & { conversationId: number } }>()).message),
+    );
+    expect(new Set(ids.map((m) => m.id)).size).toBe(1);
+    const [first] = ids;
+    if (!first) throw new Error("no answer");
+    expect(inThread(await thread(first.conversationId), first.id)).toBeDefined();
     expect(fake.calls).toHaveLength(1);
-    reportFault({
-      check: "carrier 500 / 429 / timeout / connection closed on send",
-      load: sends + 2,
-      faults,
-      badInputs: 0,
-      expected: sends + 1,
-      lost,
-    });
   });
 });
