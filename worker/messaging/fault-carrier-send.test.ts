@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { demoNumbers } from "../test/messages-fixture";
 import { call, DEMO, seed, signInAdmin } from "../test/helpers";
 import { fakeCarrier, postTwilio, randomSid } from "../test/carriers";
+import type { StaffText } from "../test/api-bodies";
 import { reportFault } from "../test/fault-summary";
 import { MAX_ATTEMPTS } from "./send-text";
 
@@ -44,7 +45,12 @@ const accepted = () => Response.json({ sid: randomSid(), status: "queued" }, { s
 async function sendAndRead(phone: string, key: string) {
   const res = await call("/api/messages", {
     cookie: admin,
-    json: { numberId: westside, phone, body: "Your prescription is ready for pickup.", idempotencyKey: key },
+    json: {
+      numberId: westside,
+      phone,
+      body: "Your prescription is ready for pickup.",
+      idempotencyKey: key,
+    } satisfies StaffText,
   });
   if (res.status !== 201) throw new Error(`send answered ${res.status}: ${await res.text()}`);
   const { message } = await res.json<{ message: Msg & { conversationId: number } }>();
@@ -130,7 +136,7 @@ describe("the carrier's API failing on send", () => {
       phone: "+15550040005",
       body: "Hi",
       idempotencyKey: "fault-carrier-double",
-    };
+    } satisfies StaffText;
     const answers = await Promise.all([
       call("/api/messages", { cookie: admin, json }),
       call("/api/messages", { cookie: admin, json }),
