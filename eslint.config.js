@@ -7,7 +7,12 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ["./tsconfig.worker.json", "./tsconfig.web.json", "./tsconfig.node.json"],
+        project: [
+          "./tsconfig.worker.json",
+          "./tsconfig.web.json",
+          "./tsconfig.node.json",
+          "./tsconfig.live-client.json",
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

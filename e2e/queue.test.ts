@@ -1,9 +1,12 @@
 /**
  * Two front-desk users on the same clinic number, live: the admin and the staff member each in their own
  * browser context (own cookies), while a test phone texts in through the simulator.
+ *
+ * Every test signs both users in on fresh pages and texts from its own phone, so no test relies on the
+ * toast, the open conversation or the read state another test left (the e2e config shuffles their order).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, test } from "vitest";
 import { launchBrowser } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -14,7 +17,7 @@ const ALVAREZ_PHONE = "+15550002222";
 const LIVE = { timeout: 5_000 };
 
 let browser: Browser;
-const contexts: BrowserContext[] = [];
+let contexts: BrowserContext[] = [];
 let admin: Page;
 let staff: Page;
 
@@ -46,11 +49,13 @@ async function phoneThread(phone: string): Promise<string[]> {
   return messages.map((m) => m.body);
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** A row's open button is named "Unread Test Patient 10:42 AM …" or "Read …". */
 function rowButton(page: Page, name: string) {
   return page
     .getByRole("list", { name: "Conversations" })
-    .getByRole("button", { name: new RegExp(`^(Unread|Read) ${name}`) });
+    .getByRole("button", { name: new RegExp(`^(Unread|Read) ${escapeRegExp(name)}`) });
 }
 async function dotOf(page: Page, name: string) {
   const label = await rowButton(page, name).getByRole("img").getAttribute("aria-label");
@@ -59,12 +64,19 @@ async function dotOf(page: Page, name: string) {
 
 beforeAll(async () => {
   browser = await launchBrowser();
+});
+
+beforeEach(async () => {
   admin = await signIn("admin@example.com", "demo-admin");
   staff = await signIn("staff@example.com", "demo-staff");
 });
 
-afterAll(async () => {
+afterEach(async () => {
   for (const context of contexts) await context.close();
+  contexts = [];
+});
+
+afterAll(async () => {
   await browser.close();
 });
 
@@ -83,23 +95,32 @@ test("a text from the phone appears live for both users with a red dot and a toa
 });
 
 test("one user opens it from the toast and the other's dot turns green; Mark Unread turns it red for both", async () => {
+  const name = "(555) 010-7002";
+  await textTheClinic("+15550107002", "Is parking free on Saturdays?");
+  await rowButton(staff, name).waitFor(LIVE);
   await admin
     .getByRole("button", { name: /^Text message received\./ })
     .first()
     .click();
-  await admin.getByRole("log", { name: "Messages with Test Patient" }).getByText("Can I move").waitFor();
-  await expect.poll(() => dotOf(staff, "Test Patient"), LIVE).toBe("Read");
-  await expect.poll(() => dotOf(admin, "Test Patient"), LIVE).toBe("Read");
+  await admin
+    .getByRole("log", { name: `Messages with ${name}` })
+    .getByText("Is parking free")
+    .waitFor();
+  await expect.poll(() => dotOf(staff, name), LIVE).toBe("Read");
+  await expect.poll(() => dotOf(admin, name), LIVE).toBe("Read");
 
-  await rowButton(staff, "Test Patient").click({ button: "right" });
+  await rowButton(staff, name).click({ button: "right" });
   await staff.getByRole("menu").getByRole("menuitem", { name: "Mark Unread" }).click();
-  await expect.poll(() => dotOf(staff, "Test Patient"), LIVE).toBe("Unread");
-  await expect.poll(() => dotOf(admin, "Test Patient"), LIVE).toBe("Unread");
+  await expect.poll(() => dotOf(staff, name), LIVE).toBe("Unread");
+  await expect.poll(() => dotOf(admin, name), LIVE).toBe("Unread");
 });
 
 test("a reply from the composer reaches the phone, and Shift+Enter makes a new line", async () => {
-  await rowButton(admin, "Test Patient").click();
-  const box = admin.getByLabel("Reply to Test Patient");
+  const phone = "+15550107003";
+  const name = "(555) 010-7003";
+  await textTheClinic(phone, "Does Friday at 10 work?");
+  await rowButton(admin, name).click(LIVE);
+  const box = admin.getByLabel(`Reply to ${name}`);
   await box.click();
   await admin.keyboard.type("Friday works.");
   await admin.keyboard.press("Shift+Enter");
@@ -107,19 +128,22 @@ test("a reply from the composer reaches the phone, and Shift+Enter makes a new l
   await admin.getByText("28 characters · 1 segment · GSM-7").waitFor(LIVE);
   await admin.keyboard.press("Enter");
 
-  const log = admin.getByRole("log", { name: "Messages with Test Patient" });
+  const log = admin.getByRole("log", { name: `Messages with ${name}` });
   await log.getByText("See you at 10!").waitFor(LIVE);
-  await expect.poll(() => phoneThread(TEST_PHONE), LIVE).toContain("Friday works.\nSee you at 10!");
+  await expect.poll(() => phoneThread(phone), LIVE).toContain("Friday works.\nSee you at 10!");
   // The other user sees the reply in the same conversation, with its author.
-  await rowButton(staff, "Test Patient").click();
+  await rowButton(staff, name).click(LIVE);
   await staff
-    .getByRole("log", { name: "Messages with Test Patient" })
+    .getByRole("log", { name: `Messages with ${name}` })
     .getByText("Avery Admin")
     .first()
     .waitFor(LIVE);
 });
 
 test("switching numbers is instant and remembered", async () => {
+  const name = "(555) 010-7004";
+  await textTheClinic("+15550107004", "Just checking in");
+  await rowButton(admin, name).waitFor(LIVE);
   const picker = admin.getByLabel("Clinic number");
   await picker.selectOption({ label: "Westside · (555) 123-0002" });
   await admin.getByText("No texts in the last 10 days.").waitFor();
@@ -132,7 +156,7 @@ test("switching numbers is instant and remembered", async () => {
     .click();
   await expect.poll(() => picker.inputValue()).toBe("2");
   await picker.selectOption("1");
-  await rowButton(admin, "Test Patient").waitFor();
+  await rowButton(admin, name).waitFor();
 });
 
 test("start a conversation from the Rolodex, then a STOP from the phone replaces the composer", async () => {

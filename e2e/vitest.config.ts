@@ -15,5 +15,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // One browser at a time: the machine has two cores and the dev server needs one.
     fileParallelism: false,
+    // Random test order (the seed is printed), so a test that leans on the one before it fails here.
+    sequence: { shuffle: { files: false, tests: true } },
   },
 });

@@ -1,14 +1,36 @@
 /** Queue rows and messages shaped like the API's answers, for component tests. */
 import { vi } from "vitest";
+import type { Conversation } from "../lib/queue-types";
+import type { Me } from "../lib/session";
 import { ME } from "./render-app";
 
-export const MAIN = { id: 1, e164: "+15551230001", label: "Main office", carrier: "simulator" };
-export const WESTSIDE = { id: 2, e164: "+15551230002", label: "Westside", carrier: "twilio" };
+// Typed by the API's own answer types (Hono RPC), with `satisfies` so a field the Worker renames, drops or
+// adds fails tsc here instead of leaving the fixture to describe an API that no longer exists.
+type NumberView = Me["numbers"][number];
+
+function clinicNumber(fields: Pick<NumberView, "id" | "e164" | "label" | "carrier">) {
+  return {
+    orgId: 1,
+    carrierAccountId: null,
+    timezone: "America/Chicago",
+    carrierHandlesOptOut: null,
+    officeHours: null,
+    alertPhones: [],
+    afterHoursQuietMinutes: 15,
+    lastAfterHoursAlertAt: null,
+    createdAt: 0,
+    hasCredentials: fields.carrier !== "simulator",
+    ...fields,
+  } satisfies NumberView;
+}
+
+export const MAIN = clinicNumber({ id: 1, e164: "+15551230001", label: "Main office", carrier: "simulator" });
+export const WESTSIDE = clinicNumber({ id: 2, e164: "+15551230002", label: "Westside", carrier: "twilio" });
 export const ME_WITH_NUMBERS = {
   ...ME,
   user: { ...ME.user, muteAlerts: false, muteSound: false, numberIds: [1, 2] },
   numbers: [MAIN, WESTSIDE],
-};
+} satisfies Me;
 
 type Person = { id: number; firstName: string; lastName: string };
 
@@ -16,15 +38,17 @@ export function row(id: number, phone: string, patients: Person[], unread: boole
   const d = phone.slice(2);
   return {
     id,
+    orgId: 1,
     numberId: 1,
     phone,
     phoneDisplay: `(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`,
     lastMessageAt: Date.UTC(2026, 2, 4, 16) - id * 60_000,
+    createdAt: Date.UTC(2026, 2, 1),
     lastMessagePreview: preview,
     unread,
     patients,
     optedOutAt: null as number | null,
-  };
+  } satisfies Conversation;
 }
 
 export const ALVAREZ = row(

@@ -2,6 +2,7 @@ import { createMemoryHistory, MemoryRouter } from "@solidjs/router";
 import { render } from "@solidjs/testing-library";
 import { Root } from "../app";
 import { routes } from "../routes";
+import type { Me } from "../lib/session";
 
 /** The whole app with its real routes, started at `path`, with a history the test can read. */
 export function renderApp(path: string) {
@@ -15,6 +16,7 @@ export function renderApp(path: string) {
   return { ...view, history };
 }
 
+/** The signed-in admin as GET /api/auth/me answers; `satisfies` makes API drift fail tsc here. */
 export const ME = {
   user: {
     id: 1,
@@ -25,8 +27,10 @@ export const ME = {
     active: true,
     smsReplyAlert: true,
     smsReplySound: true,
+    muteAlerts: false,
+    muteSound: false,
     createdAt: 0,
-    numberIds: [],
+    numberIds: [] as number[],
   },
   org: {
     id: 1,
@@ -34,7 +38,9 @@ export const ME = {
     timezone: "America/Chicago",
     queueWindowDays: 10,
     idleTimeoutMinutes: 30,
+    quietHoursStart: "08:00",
+    quietHoursEnd: "21:00",
     createdAt: 0,
   },
   numbers: [],
-};
+} satisfies Me;

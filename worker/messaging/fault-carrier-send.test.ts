@@ -1,7 +1,8 @@
-import { afterEach, beforeAll, describe, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { demoNumbers } from "../test/messages-fixture";
 import { call, DEMO, seed, signInAdmin } from "../test/helpers";
 import { fakeCarrier, postTwilio, randomSid } from "../test/carriers";
+import type { StaffText } from "../test/api-bodies";
 import { reportFault } from "../test/fault-summary";
 import { MAX_ATTEMPTS } from "./send-text";
 
@@ -26,6 +27,17 @@ beforeAll(async () => {
   ({ westside } = await demoNumbers());
 });
 afterEach(() => fake?.restore());
+// After every test of the file, pass or fail: a message missing from its thread counts, whichever test lost it.
+afterAll(() => {
+  reportFault({
+    check: "carrier 500 / 429 / timeout / connection closed on send",
+    load: sends + 2,
+    faults,
+    badInputs: 0,
+    expected: sends + 1,
+    lost,
+  });
+});
 
 const accepted = () => Response.json({ sid: randomSid(), status: "queued" }, { status: 201 });
 
@@ -33,7 +45,12 @@ const accepted = () => Response.json({ sid: randomSid(), status: "queued" }, { s
 async function sendAndRead(phone: string, key: string) {
   const res = await call("/api/messages", {
     cookie: admin,
-    json: { numberId: westside, phone, body: "Your prescription is ready for pickup.", idempotencyKey: key },
+    json: {
+      numberId: westside,
+      phone,
+      body: "Your prescription is ready for pickup.",
+      idempotencyKey: key,
+    } satisfies StaffText,
   });
   if (res.status !== 201) throw new Error(`send answered ${res.status}: ${await res.text()}`);
   const { message } = await res.json<{ message: Msg & { conversationId: number } }>();
@@ -119,21 +136,21 @@ describe("the carrier's API failing on send", () => {
       phone: "+15550040005",
       body: "Hi",
       idempotencyKey: "fault-carrier-double",
-    };
+    } satisfies StaffText;
     const answers = await Promise.all([
       call("/api/messages", { cookie: admin, json }),
       call("/api/messages", { cookie: admin, json }),
     ]);
     faults += 1;
     expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    // Both clicks stand for one text, and the thread must show it.
+    const ids = await Promise.all(
+      answers.map(async (r) => (await r.json<{ message: Msg & { conversationId: number } }>()).message),
+    );
+    expect(new Set(ids.map((m) => m.id)).size).toBe(1);
+    const [first] = ids;
+    if (!first) throw new Error("no answer");
+    expect(inThread(await thread(first.conversationId), first.id)).toBeDefined();
     expect(fake.calls).toHaveLength(1);
-    reportFault({
-      check: "carrier 500 / 429 / timeout / connection closed on send",
-      load: sends + 2,
-      faults,
-      badInputs: 0,
-      expected: sends + 1,
-      lost,
-    });
   });
 });

@@ -89,9 +89,11 @@ describe("STOP on the simulator number", () => {
 
   it("does not opt out on messages that merely contain the word", async ({ expect }) => {
     const phone = "+15550003003";
-    await simulate(phone, "Stopping by at 3");
-    await simulate(phone, "Can I cancel my appointment?");
-    await new Promise((r) => setTimeout(r, 100));
+    // Settled: whatever these texts set off in waitUntil (a keyword reply would be sent there) is done.
+    expect((await simulate(phone, "Stopping by at 3", DEMO.mainNumber, { settle: true })).status).toBe(201);
+    expect(
+      (await simulate(phone, "Can I cancel my appointment?", DEMO.mainNumber, { settle: true })).status,
+    ).toBe(201);
     expect(await count("opt_outs", "phone = ?", phone)).toBe(0);
     expect((await thread(phone)).filter((m) => m.direction === "out")).toHaveLength(0);
   });

@@ -44,12 +44,27 @@ describe("D1 refusing a write mid-webhook", () => {
       } finally {
         await env.DB.exec(`DROP TRIGGER refuse_${table}`);
       }
-      expect(answer).toBeGreaterThanOrEqual(500);
-      expect(await footprint(phone, sid)).toEqual(before);
+      const refused = await footprint(phone, sid);
 
       const retried = await postTwilio("/webhooks/twilio/messages", params);
-      expect(retried.status).toBe(200);
       const after = await footprint(phone, sid);
+      // Reported before the assertions, from the rows themselves: the text must exist once after the retry,
+      // and the refused attempt must have left nothing behind.
+      reportFault({
+        check: `D1 refuses the insert into ${table} mid-webhook, then the carrier retries`,
+        load: 2,
+        faults: 1,
+        badInputs: 0,
+        expected: 1,
+        lost: Math.max(0, 1 - after.messages),
+        strayRows: Object.entries(refused).reduce(
+          (n, [k, v]) => n + Math.abs(v - before[k as keyof typeof before]),
+          0,
+        ),
+      });
+      expect(answer).toBeGreaterThanOrEqual(500);
+      expect(refused).toEqual(before);
+      expect(retried.status).toBe(200);
       expect(after).toEqual({
         conversations: 1,
         messages: 1,
@@ -57,14 +72,6 @@ describe("D1 refusing a write mid-webhook", () => {
         optOuts: 1,
         optOutEvents: 1,
         audit: before.audit + 1,
-      });
-      reportFault({
-        check: `D1 refuses the insert into ${table} mid-webhook, then the carrier retries`,
-        load: 2,
-        faults: 1,
-        badInputs: 0,
-        expected: 1,
-        lost: 1 - after.messages,
       });
     },
   );

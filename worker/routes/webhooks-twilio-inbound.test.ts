@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, it } from "vitest";
-import { DEMO, seed } from "../test/helpers";
-import { count, postTwilio, twilioInbound } from "../test/carriers";
+import { beforeAll, describe, it, onTestFinished } from "vitest";
+import { seed } from "../test/helpers";
+import { count, fakeCarrier, postTwilio, randomSid, twilioInbound } from "../test/carriers";
 
 beforeAll(seed);
 
@@ -44,9 +44,17 @@ describe("Twilio inbound text", () => {
   });
 
   it("lets Twilio send its own STOP confirmation: we send nothing", async ({ expect }) => {
+    // A carrier that would accept a send, so a confirmation we wrongly sent would show up as a call here.
+    const fake = fakeCarrier(() => Response.json({ sid: randomSid(), status: "queued" }, { status: 201 }));
+    onTestFinished(() => {
+      fake.restore();
+    });
     const params = twilioInbound({ From: "+15550004003", Body: "stop" });
-    expect((await postTwilio("/webhooks/twilio/messages", params)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 150));
+    // Settled: the keyword step (run in waitUntil, where a confirmation would be sent) has finished.
+    expect((await postTwilio("/webhooks/twilio/messages", params, { settle: true })).status).toBe(200);
+    // The STOP was understood (the phone is opted out), and still nothing went to Twilio or into the thread.
+    expect(await count("opt_outs", "phone = ? and opted_out = 1", "+15550004003")).toBe(1);
+    expect(fake.calls).toEqual([]);
     expect(
       await count(
         "messages",
@@ -54,6 +62,5 @@ describe("Twilio inbound text", () => {
         "+15550004003",
       ),
     ).toBe(0);
-    expect(DEMO.westsideNumber).toBe(params.To);
   });
 });

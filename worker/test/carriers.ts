@@ -44,7 +44,7 @@ export function twilioInbound(overrides: Record<string, string> = {}): Record<st
 export async function postTwilio(
   path: string,
   params: Record<string, string>,
-  options: { signature?: string; token?: string; signedUrl?: string } = {},
+  options: { signature?: string; token?: string; signedUrl?: string; settle?: boolean } = {},
 ) {
   const signature =
     options.signature ??
@@ -57,6 +57,7 @@ export async function postTwilio(
     method: "POST",
     body: new URLSearchParams(params).toString(),
     headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+    settle: options.settle,
   });
 }
 
@@ -129,9 +130,17 @@ export async function postTelnyx(body: string, keys: TelnyxKeys, timestamp = Mat
   });
 }
 
-/** Posts to the simulator as the patient's phone. */
-export function simulate(from: string, body: string, to: string = DEMO.mainNumber) {
-  return call("/api/simulator/messages", { json: { from, to, body } });
+/**
+ * Posts to the simulator as the patient's phone. With `settle`, returns only once the replies and alerts
+ * the text set off (in `waitUntil`) are done, so a test can assert that none went out.
+ */
+export function simulate(
+  from: string,
+  body: string,
+  to: string = DEMO.mainNumber,
+  options: { settle?: boolean } = {},
+) {
+  return call("/api/simulator/messages", { json: { from, to, body }, settle: options.settle });
 }
 
 export async function count(table: string, where = "1 = 1", ...binds: unknown[]) {

@@ -1,4 +1,6 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import worker from "../index";
 import { createDb } from "../db/client";
 import { seedDemo, DEMO } from "../db/seed-demo";
 
@@ -17,6 +19,12 @@ type Init = {
   body?: BodyInit;
   headers?: Record<string, string>;
   cookie?: string;
+  /**
+   * Also wait for the work the request left in `waitUntil` (keyword replies, after-hours alerts, live
+   * fan-out) before returning. A test that asserts something did NOT happen needs this: without it the
+   * assertion could run before the background work had its chance.
+   */
+  settle?: boolean;
 };
 
 /** A request to the Worker as a same-origin browser would send it. */
@@ -25,13 +33,17 @@ export async function call(path: string, init: Init = {}) {
   if (init.json !== undefined) headers.set("content-type", "application/json");
   if (init.cookie) headers.set("cookie", init.cookie);
   if (!headers.has("origin") && (init.method ?? "GET") !== "GET") headers.set("origin", BASE);
-  return exports.default.fetch(
-    new Request(`${BASE}${path}`, {
-      method: init.method ?? (init.json !== undefined || init.body !== undefined ? "POST" : "GET"),
-      headers,
-      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
-    }),
-  );
+  const request = new Request(`${BASE}${path}`, {
+    method: init.method ?? (init.json !== undefined || init.body !== undefined ? "POST" : "GET"),
+    headers,
+    body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+  });
+  if (!init.settle) return exports.default.fetch(request);
+  // The Worker's own fetch with a context we hold, so we can wait on everything it passed to waitUntil.
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request, env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 /** Signs in and returns the cookie header value to send on later requests. */

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { env } from "cloudflare:workers";
 import { createDb, type Db } from "../db/client";
 import { DEMO } from "../db/seed-demo";
-import type { MessageKind } from "../db/schema";
+import type { messages, MessageDirection, MessageKind } from "../db/schema";
 
 export const DAY_MS = 86_400_000;
 
@@ -69,10 +69,15 @@ export async function seedConversation(
 export type FixtureMessage = {
   body: string;
   createdAt: number;
-  direction?: "in" | "out";
+  direction?: MessageDirection;
   kind?: MessageKind;
   authorUserId?: number | null;
 };
+
+/** The columns a fixture row sets, as the schema types them: a renamed column or status fails tsc here. */
+type FixtureRow = Required<
+  Pick<typeof messages.$inferInsert, "direction" | "kind" | "body" | "status" | "authorUserId" | "createdAt">
+>;
 
 /** Inserts messages into one conversation, in the order given (ids grow with the array). */
 export async function seedMessages(
@@ -83,20 +88,24 @@ export async function seedMessages(
   const CHUNK = 2000;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const json = JSON.stringify(
-      rows.slice(i, i + CHUNK).map((r) => ({
-        d: r.direction ?? "in",
-        k: r.kind ?? "reply",
-        b: r.body,
-        s: r.direction === "out" ? "delivered" : "received",
-        a: r.authorUserId ?? null,
-        t: r.createdAt,
-      })),
+      rows.slice(i, i + CHUNK).map(
+        (r) =>
+          ({
+            direction: r.direction ?? "in",
+            kind: r.kind ?? "reply",
+            body: r.body,
+            status: r.direction === "out" ? "delivered" : "received",
+            authorUserId: r.authorUserId ?? null,
+            createdAt: r.createdAt,
+          }) satisfies FixtureRow,
+      ),
     );
     await db.run(sql`
       insert into messages (org_id, number_id, conversation_id, direction, kind, body, status, carrier,
         segments, encoding, author_user_id, created_at)
-      select ${conv.orgId}, ${conv.numberId}, ${conv.conversationId}, j.value ->> 'd', j.value ->> 'k',
-        j.value ->> 'b', j.value ->> 's', 'simulator', 1, 'GSM-7', j.value ->> 'a', j.value ->> 't'
+      select ${conv.orgId}, ${conv.numberId}, ${conv.conversationId}, j.value ->> 'direction',
+        j.value ->> 'kind', j.value ->> 'body', j.value ->> 'status', 'simulator', 1, 'GSM-7',
+        j.value ->> 'authorUserId', j.value ->> 'createdAt'
       from json_each(${json}) as j order by j.key`);
   }
 }

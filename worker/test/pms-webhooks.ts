@@ -1,4 +1,5 @@
 import { onTestFinished } from "vitest";
+import type { KeyWebhook } from "./api-bodies";
 import { call } from "./helpers";
 import { createApiKey } from "./practice-api";
 
@@ -8,7 +9,7 @@ export async function keyWithWebhook() {
   const res = await call(`/api/admin/api-keys/${key.id}/webhook`, {
     method: "PUT",
     cookie: key.cookie,
-    json: { url: "https://pms.fake/textdesk" },
+    json: { url: "https://pms.fake/textdesk" } satisfies KeyWebhook,
   });
   if (res.status !== 200) throw new Error(`webhook: ${res.status} ${await res.text()}`);
   const { secret: webhookSecret } = await res.json<{ secret: string }>();

@@ -1,10 +1,11 @@
 import { exports } from "cloudflare:workers";
+import type { NewApiKey } from "./api-bodies";
 import { BASE, call, signIn, signInAdmin } from "./helpers";
 
 /** Creates an API key as the demo admin (or the given admin) and returns its secret and id. */
 export async function createApiKey(name = "PMS sync", admin?: { email: string; password: string }) {
   const cookie = admin ? await signIn(admin.email, admin.password) : await signInAdmin();
-  const res = await call("/api/admin/api-keys", { cookie, json: { name } });
+  const res = await call("/api/admin/api-keys", { cookie, json: { name } satisfies NewApiKey });
   if (res.status !== 201) throw new Error(`create key: ${res.status} ${await res.text()}`);
   const { apiKey, secret } = await res.json<{ apiKey: { id: number; prefix: string }; secret: string }>();
   return { id: apiKey.id, prefix: apiKey.prefix, secret, cookie };
