@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { findNumberByE164 } from "../db/queries/numbers";
 import { storeInbound } from "../db/queries/inbound";
 import { adoptCarrierId, advanceStatus } from "../db/queries/messages";
-import { eventSeen, markEventSeen } from "../db/queries/carrier-state";
+import { conversationPhone } from "../db/queries/conversations";
+import { eventSeen, markEventSeen } from "../db/queries/carrier-events";
 import { recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber } from "../db/schema";
 import type { CarrierAdapter, InboundText, RawWebhook, StatusReport } from "../carriers/carrier";
@@ -138,6 +139,7 @@ async function applyStatus<P>(
   // this report moved the text: a repeated callback must not add a second compliance event.
   if (failed && describeCarrierError(report.errorCode).optedOut && report.errorCode !== null) {
     const phone = await conversationPhone(db, updated.conversationId);
+    if (phone === undefined) throw new Error("outbound message without a conversation");
     await recordCarrierOptOut(
       db,
       { orgId: number.orgId, numberId: number.id, phone, code: report.errorCode },
@@ -148,13 +150,4 @@ async function applyStatus<P>(
   if (eventId) await markEventSeen(db, carrier, eventId, now);
   input.waitUntil(publishStatus(env, db, updated));
   return "status";
-}
-
-async function conversationPhone(db: Db, conversationId: number): Promise<string> {
-  const conversation = await db.query.conversations.findFirst({
-    where: (c, { eq }) => eq(c.id, conversationId),
-    columns: { phone: true },
-  });
-  if (!conversation) throw new Error("outbound message without a conversation");
-  return conversation.phone;
 }

@@ -7,7 +7,7 @@ import { postTwilio, twilioInbound } from "../test/carriers";
 import { openLive } from "../test/sockets";
 import { reportFault } from "../test/fault-summary";
 import type { LiveEvent, ServerFrame } from "./protocol";
-import { hubFor } from "./publish";
+import { hubFor } from "../messaging/hub";
 
 let westside: number;
 beforeAll(async () => {

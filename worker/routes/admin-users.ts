@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import { deleteUserSessions } from "../db/queries/sessions";
 import { listVisibleNumbers } from "../db/queries/numbers";
-import { closeUserSockets } from "../realtime/publish";
+import { closeUserSockets } from "../realtime/close-sockets";
 import {
   findUserByEmail,
   getUser,

@@ -12,7 +12,7 @@ import { validate } from "../lib/validate";
 import { viewerOf, type Session } from "../middleware/session";
 import { campaignSendTime, quietHoursOf } from "../messaging/outbound-batch";
 import { sendText } from "../messaging/send-text";
-import { liveMessage } from "../realtime/publish";
+import { liveMessage } from "../messaging/live";
 import type { Db } from "../db/client";
 
 /**

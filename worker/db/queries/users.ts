@@ -89,3 +89,9 @@ export function replaceGrants(db: Db, userId: number, numberIds: number[]) {
   if (numberIds.length === 0) return [del] as const;
   return [del, db.insert(userNumbers).values(numberIds.map((numberId) => ({ userId, numberId })))] as const;
 }
+
+/** A staff author's display name for live events. */
+export async function getUserName(db: Db, userId: number): Promise<string | null> {
+  const user = await db.query.users.findFirst({ where: eq(users.id, userId), columns: { name: true } });
+  return user?.name ?? null;
+}
