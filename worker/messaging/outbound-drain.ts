@@ -25,7 +25,7 @@ import {
 } from "../db/queries/outbound-batch";
 import { recordSendResult } from "../db/queries/messages";
 import { timezonesByPhone } from "../db/queries/patient-sync";
-import { campaignSendTime } from "./outbound-batch";
+import { campaignSendTime } from "../domain/quiet-hours";
 import { deliverStored, type SendOptions } from "./send-text";
 import { hubFor } from "./hub";
 import { publishMessage, publishStatus } from "./live";
