@@ -12,7 +12,7 @@ import { describeCarrierError } from "../domain/carrier-errors";
 import { detectKeyword } from "../domain/keywords";
 import { measureText } from "../domain/segments";
 import { isTerminal } from "../domain/status";
-import { AppError, forbidden, notFound } from "../lib/errors";
+import { forbidden, notFound, payloadTooLarge } from "../lib/errors";
 import { credentialsOf } from "./credentials";
 import { afterInbound } from "./after-inbound";
 import { publishOptOut, publishStatus } from "./live";
@@ -41,7 +41,7 @@ export type ReceiveInput<P> = {
 export async function receiveWebhook<P>(input: ReceiveInput<P>): Promise<WebhookOutcome> {
   const { db, env, adapter, raw, now } = input;
   if (new TextEncoder().encode(raw.rawBody).byteLength > MAX_WEBHOOK_BYTES) {
-    throw new AppError(413, "payload_too_large", "The webhook body is over 64 KiB.");
+    throw payloadTooLarge("The webhook body is over 64 KiB.");
   }
   const located = adapter.locate(raw);
   const number = await findNumberByE164(db, located.numberE164);

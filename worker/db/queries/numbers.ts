@@ -30,6 +30,15 @@ export async function listVisibleNumbers(db: Db, viewer: Viewer): Promise<Clinic
   return rows.map((r) => r.n);
 }
 
+/** The ids of all of a practice's clinic numbers. */
+export async function listOrgNumberIds(db: Db, orgId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: clinicNumbers.id })
+    .from(clinicNumbers)
+    .where(eq(clinicNumbers.orgId, orgId));
+  return rows.map((r) => r.id);
+}
+
 /** One number the viewer may see, or undefined: callers answer 404 either way, so ids do not leak. */
 export async function findVisibleNumber(db: Db, viewer: Viewer, id: number) {
   const numbers = await listVisibleNumbers(db, viewer);
