@@ -1,31 +1,16 @@
 import app from "./app";
-import { createDb } from "./db/client";
 import type { Env } from "./env";
-import { pruneAndArchive } from "./jobs/prune-and-archive";
-import { rearmOverdueDrains } from "./messaging/outbound-drain";
+import { CRON_JOBS, runCronJobs } from "./jobs/cron";
 
 export { ClinicNumberHub } from "./realtime/clinic-number-hub";
 
-/**
- * Wall time the prune job may spend starting new work. Cron Triggers on an hourly (or longer) schedule get
- * up to 15 minutes (developers.cloudflare.com/workers/platform/limits/#duration); stopping at 10 leaves room
- * to finish the object in hand, and the next hourly run carries on.
- */
-const PRUNE_BUDGET_MS = 10 * 60_000;
-
 export default {
   fetch: app.fetch,
-  /**
-   * The hourly cron ("17 * * * *" in wrangler.toml): re-arms any clinic number whose queued API texts are
-   * overdue (a lost alarm), then archive-then-prune and export expiry.
-   */
+  /** The hourly cron: every job of jobs/cron.ts, each under its own lease and budget. */
   async scheduled(controller, env, _ctx) {
-    await rearmOverdueDrains(createDb(env.DB), env, controller.scheduledTime);
-    await pruneAndArchive({
-      db: createDb(env.DB),
-      bucket: env.HISTORY,
-      now: controller.scheduledTime,
-      budgetMs: PRUNE_BUDGET_MS,
-    });
+    const outcomes = await runCronJobs(CRON_JOBS, env, controller.scheduledTime);
+    const failed = outcomes.filter((o) => o.outcome === "failed").map((o) => o.name);
+    // Every job has run; failing the invocation marks it in the Cron Events log with the jobs to look at.
+    if (failed.length > 0) throw new Error(`cron jobs failed: ${failed.join(", ")}`);
   },
 } satisfies ExportedHandler<Env>;

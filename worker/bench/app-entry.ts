@@ -18,7 +18,7 @@
 import app from "../app";
 import { DEMO } from "../db/seed-demo";
 import type { Env } from "../env";
-import { hubFor } from "../realtime/publish";
+import { hubFor } from "../messaging/hub";
 import { D1Log, recordingD1 } from "./d1-recorder";
 
 export { ClinicNumberHub } from "../realtime/clinic-number-hub";

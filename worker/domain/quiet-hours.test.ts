@@ -1,5 +1,13 @@
 import { describe, it } from "vitest";
-import { DEFAULT_QUIET_HOURS, earliestSendTime, isInside, nextOpening } from "./quiet-hours";
+import {
+  campaignRetry,
+  campaignSendTime,
+  DEFAULT_QUIET_HOURS,
+  earliestSendTime,
+  isInside,
+  nextOpening,
+  quietHoursOf,
+} from "./quiet-hours";
 
 const at = (iso: string) => Date.parse(iso);
 const CHICAGO = "America/Chicago";
@@ -51,5 +59,77 @@ describe("earliestSendTime across zones", () => {
       end: "12:00",
     });
     expect(t).toBeNull();
+  });
+});
+
+const practice = { quietHoursStart: "08:00", quietHoursEnd: "21:00", timezone: CHICAGO };
+
+describe("quietHoursOf", () => {
+  const cases: [
+    string,
+    { quietHoursStart: string; quietHoursEnd: string },
+    { start: string; end: string },
+  ][] = [
+    [
+      "the practice's own window",
+      { quietHoursStart: "09:00", quietHoursEnd: "20:00" },
+      { start: "09:00", end: "20:00" },
+    ],
+    [
+      "an overnight window falls back to the federal one",
+      { quietHoursStart: "21:00", quietHoursEnd: "08:00" },
+      DEFAULT_QUIET_HOURS,
+    ],
+    ["a malformed one too", { quietHoursStart: "8am", quietHoursEnd: "21:00" }, DEFAULT_QUIET_HOURS],
+  ];
+  for (const [name, window, expected] of cases) {
+    it(name, ({ expect }) => {
+      expect(quietHoursOf({ ...window, timezone: CHICAGO })).toEqual(expected);
+    });
+  }
+});
+
+describe("campaignSendTime", () => {
+  it("uses the practice's zone when no patient zone is recorded", ({ expect }) => {
+    // 06:00 in Chicago: waits for 08:00 there.
+    expect(campaignSendTime(practice, undefined, at("2026-06-10T11:00:00Z"))).toBe(
+      at("2026-06-10T13:00:00Z"),
+    );
+    expect(campaignSendTime(practice, new Set(), at("2026-06-10T11:00:00Z"))).toBe(
+      at("2026-06-10T13:00:00Z"),
+    );
+  });
+
+  it("uses the patients' zones when recorded", ({ expect }) => {
+    // 06:00 in Chicago is 08:00 in New York: inside there, so now.
+    const now = at("2026-06-10T12:00:00Z");
+    expect(campaignSendTime(practice, new Set(["America/New_York"]), now)).toBe(now);
+  });
+});
+
+describe("campaignRetry", () => {
+  it("lets a retry inside the window go now", ({ expect }) => {
+    expect(campaignRetry(practice, undefined, at("2026-06-10T15:00:00Z"))).toEqual({ send: true });
+  });
+
+  it("refuses one outside it with the moment it may go, in the practice's zone", ({ expect }) => {
+    expect(campaignRetry(practice, undefined, at("2026-06-11T03:00:00Z"))).toEqual({
+      send: false,
+      reason: "later",
+      sendAfter: at("2026-06-11T13:00:00Z"),
+      message:
+        "Campaign texts go out only between 08:00 and 21:00 in the patient's time zone. Retry on June 11 at 8:00 AM CDT.",
+    });
+  });
+
+  it("refuses for good when the patient's zones never share a moment in the window", ({ expect }) => {
+    const narrow = { quietHoursStart: "09:00", quietHoursEnd: "12:00", timezone: CHICAGO };
+    expect(
+      campaignRetry(narrow, new Set(["Pacific/Auckland", "Europe/London"]), at("2026-06-10T11:30:00Z")),
+    ).toEqual({
+      send: false,
+      reason: "never",
+      message: "The patient's time zones never share a moment inside quiet hours.",
+    });
   });
 });

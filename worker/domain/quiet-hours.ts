@@ -7,7 +7,9 @@
  * neither is held. Intl does the zone arithmetic, so a window opening on the morning after a daylight-saving
  * change is found at the right instant (a fixed UTC offset would be an hour off).
  */
+import type { Organization } from "../db/schema";
 import { TIME_OF_DAY } from "./after-hours";
+import { localInstant, wallClock } from "./zoned-time";
 
 export type QuietHours = { start: string; end: string };
 
@@ -29,41 +31,6 @@ export function isValidWindow(window: QuietHours): boolean {
   );
 }
 
-type Wall = { year: number; month: number; day: number; minute: number };
-
-function wallClock(at: number, timeZone: string): Wall {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    hourCycle: "h23",
-  }).formatToParts(at);
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  return {
-    year: get("year"),
-    month: get("month"),
-    day: get("day"),
-    minute: get("hour") * 60 + get("minute"),
-  };
-}
-
-/** Milliseconds the zone's wall clock is ahead of UTC at `at`. */
-function offsetAt(at: number, timeZone: string): number {
-  const w = wallClock(at, timeZone);
-  const seconds = new Date(at).getUTCSeconds() * 1000 + new Date(at).getUTCMilliseconds();
-  return Date.UTC(w.year, w.month - 1, w.day, 0, w.minute) + seconds - at;
-}
-
-/** The instant the wall clock in `timeZone` shows `minute` on the given date (two passes settle DST). */
-function instantOf(year: number, month: number, day: number, minute: number, timeZone: string): number {
-  const guess = Date.UTC(year, month - 1, day, 0, minute);
-  const first = guess - offsetAt(guess, timeZone);
-  return guess - offsetAt(first, timeZone);
-}
-
 /** Whether `at` falls inside the window on the wall clock of `timeZone`: `start <= local < end`. */
 export function isInside(at: number, timeZone: string, window: QuietHours): boolean {
   const { minute } = wallClock(at, timeZone);
@@ -77,7 +44,7 @@ export function nextOpening(at: number, timeZone: string, window: QuietHours): n
   const start = minutesOf(window.start);
   // Before the window: it opens later today. After it: tomorrow (a calendar day on, whatever its length).
   const date = new Date(Date.UTC(wall.year, wall.month - 1, wall.day) + (wall.minute < start ? 0 : DAY_MS));
-  return instantOf(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), start, timeZone);
+  return localInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), start, timeZone);
 }
 
 /**
@@ -93,4 +60,67 @@ export function earliestSendTime(at: number, timeZones: string[], window: QuietH
     t = moved === t ? t + 60_000 : moved;
   }
   return null;
+}
+
+/** What the quiet-hours rules read of a practice. */
+export type QuietHoursSettings = Pick<Organization, "quietHoursStart" | "quietHoursEnd" | "timezone">;
+
+/** The practice's campaign window, or the federal default if the stored one is unusable. */
+export function quietHoursOf(org: QuietHoursSettings): QuietHours {
+  const window = { start: org.quietHoursStart, end: org.quietHoursEnd };
+  return isValidWindow(window) ? window : DEFAULT_QUIET_HOURS;
+}
+
+/**
+ * When a campaign text to a phone may go out: the earliest instant at or after `now` inside quiet hours in
+ * every time zone recorded for the practice's patients on that phone, or the practice's zone if none is.
+ * Null when those zones never share a moment inside the window.
+ */
+export function campaignSendTime(
+  org: QuietHoursSettings,
+  zones: ReadonlySet<string> | undefined,
+  now: number,
+) {
+  return earliestSendTime(now, zones && zones.size > 0 ? [...zones] : [org.timezone], quietHoursOf(org));
+}
+
+export type CampaignRetry =
+  | { send: true }
+  | { send: false; reason: "never"; message: string }
+  | { send: false; reason: "later"; sendAfter: number; message: string };
+
+/**
+ * Whether staff may retry a failed campaign text now. Retrying a campaign text is sending one: outside quiet
+ * hours in the patient's time zone(s) it is refused with the moment it may go (in the practice's zone), as
+ * the v1 API would hold it. Reminders, replies and direct texts are not solicitation and are never held.
+ */
+export function campaignRetry(
+  org: QuietHoursSettings,
+  zones: ReadonlySet<string> | undefined,
+  now: number,
+): CampaignRetry {
+  const sendAfter = campaignSendTime(org, zones, now);
+  if (sendAfter === null) {
+    return {
+      send: false,
+      reason: "never",
+      message: "The patient's time zones never share a moment inside quiet hours.",
+    };
+  }
+  if (sendAfter <= now) return { send: true };
+  const window = quietHoursOf(org);
+  const when = new Intl.DateTimeFormat("en-US", {
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone: org.timezone,
+    timeZoneName: "short",
+  }).format(sendAfter);
+  return {
+    send: false,
+    reason: "later",
+    sendAfter,
+    message: `Campaign texts go out only between ${window.start} and ${window.end} in the patient's time zone. Retry on ${when}.`,
+  };
 }

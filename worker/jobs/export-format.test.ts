@@ -1,5 +1,6 @@
 import { it } from "vitest";
-import { csvCell, zonedClock, zonedMidnight } from "./export-format";
+import { zonedMidnight } from "../domain/zoned-time";
+import { csvCell, zonedClock } from "./export-format";
 
 it("dates, times and midnights follow the zone's DST, and cells are quoted and neutralised", ({ expect }) => {
   const chicago = zonedClock("America/Chicago");

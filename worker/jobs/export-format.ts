@@ -157,15 +157,3 @@ export function formatterFor(format: ExportFormat, heading: ExportHeading): Form
     footer: () => "</tbody></table></body></html>\n",
   };
 }
-
-/** Epoch ms of local midnight starting `day` (YYYY-MM-DD) in `timeZone`, DST included. */
-export function zonedMidnight(day: string, timeZone: string): number {
-  const [y = 0, m = 1, d = 1] = day.split("-").map(Number);
-  const guess = Date.UTC(y, m - 1, d);
-  const offsetAt = (ms: number) => {
-    const { date, time } = zonedClock(timeZone)(ms);
-    return Date.parse(`${date}T${time}Z`) - ms;
-  };
-  const first = guess - offsetAt(guess);
-  return guess - offsetAt(first);
-}

@@ -8,7 +8,8 @@
  *   Nothing is deleted before the object is verified; a crash anywhere leaves a manifest the next run resumes
  *   first (archive-verify.ts) before it selects anything new, so a row is never in two live objects.
  * - Keys are deterministic from the content, so rewriting the same rows produces the same object.
- * - A lease row in D1 keeps two overlapping runs apart; the second one returns at once.
+ * - A lease row in D1 keeps two overlapping runs apart (the cron's, a manual one, the bench); the second one
+ *   returns at once.
  *
  * Conversations are not touched: a conversation with no message left in the window drops out of the queue
  * (which lists by `last_message_at` within the window) but keeps its row, read state and patient link, so a
@@ -18,17 +19,15 @@
  */
 import type { Db } from "../db/client";
 import {
-  acquireLease,
   insertManifest,
   listNumbersWithWindow,
   listUnfinishedManifests,
-  releaseLease,
   selectOldMessages,
 } from "../db/queries/archive";
+import { acquireLease, releaseLease } from "../db/queries/job-leases";
 import { archiveKey, encodeChunk, utcDay, type ArchiveRow } from "./archive-format";
 import { resumeManifest, verifyAndPrune } from "./archive-verify";
 import { describeError } from "../lib/errors";
-import { expireExports } from "./expire-exports";
 
 const DAY_MS = 86_400_000;
 export const LEASE_NAME = "prune-and-archive";
@@ -59,8 +58,6 @@ export type PruneReport = {
   objects: number;
   archived: number;
   deleted: number;
-  exportsExpired: number;
-  exportsInterrupted: number;
   complete: boolean;
   ms: number;
 };
@@ -79,8 +76,6 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
     objects: 0,
     archived: 0,
     deleted: 0,
-    exportsExpired: 0,
-    exportsInterrupted: 0,
     complete: false,
     ms: 0,
   };
@@ -98,10 +93,6 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
   }
   const withinBudget = () => clock() - started < budgetMs && report.objects + report.resumed < maxObjects;
   try {
-    const expiry = await expireExports(deps);
-    report.exportsExpired = expiry.expired;
-    report.exportsInterrupted = expiry.interrupted;
-
     for (const m of await listUnfinishedManifests(db, maxObjects)) {
       if (!withinBudget()) break;
       const done = await resumeManifest(deps, m);

@@ -24,6 +24,8 @@ export const forbidden = (message = "You are not allowed to do that.", code = "f
   new AppError(403, code, message);
 export const notFound = (what: string) => new AppError(404, "not_found", `${what} not found.`);
 export const conflict = (message: string, code = "conflict") => new AppError(409, code, message);
+/** Every 413 (a body, a file or a batch over its limit) has this one code; the message says which limit. */
+export const payloadTooLarge = (message: string) => new AppError(413, "payload_too_large", message);
 
 export type ErrorBody = { error: { code: string; message: string } };
 

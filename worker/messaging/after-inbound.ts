@@ -1,7 +1,8 @@
 import type { Env } from "../env";
 import type { Db } from "../db/client";
-import { claimAlertSlot } from "../db/queries/carrier-state";
+import { claimAlertSlot } from "../db/queries/numbers";
 import { auditInsert } from "../db/queries/audit";
+import { conversationPhone } from "../db/queries/conversations";
 import { optOutEventForMessage } from "../db/queries/opt-outs";
 import { getOrganization } from "../db/queries/organizations";
 import type { ClinicNumber, Message } from "../db/schema";
@@ -10,9 +11,8 @@ import { carrierAnswered, carrierHandlesKeywords } from "../carriers/keywords";
 import { helpReply, OPT_OUT_CONFIRMATION, optInConfirmation, type KeywordMatch } from "../domain/keywords";
 import { formatPhone } from "../shared/phone";
 import { AppError, describeError } from "../lib/errors";
-import { broadcastLive } from "../realtime/publish";
-import type { LiveEvent } from "../realtime/protocol";
-import { publishOptOut } from "./live";
+import type { LiveEvent } from "../shared/live-protocol";
+import { broadcastLive, publishOptOut } from "./live";
 import { sendText, type SendOptions } from "./send-text";
 
 export type AfterInbound = {
@@ -122,10 +122,7 @@ async function maybeAlert(input: AfterInbound) {
 }
 
 async function phoneOf(input: AfterInbound): Promise<string> {
-  const conversation = await input.db.query.conversations.findFirst({
-    where: (c, { eq }) => eq(c.id, input.message.conversationId),
-    columns: { phone: true },
-  });
-  if (!conversation) throw new Error("inbound message without a conversation");
-  return conversation.phone;
+  const phone = await conversationPhone(input.db, input.message.conversationId);
+  if (phone === undefined) throw new Error("inbound message without a conversation");
+  return phone;
 }

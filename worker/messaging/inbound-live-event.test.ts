@@ -3,7 +3,7 @@ import { beforeAll, describe, it } from "vitest";
 import { call, DEMO, seed, signInAdmin } from "../test/helpers";
 import { count, postTwilio, twilioInbound } from "../test/carriers";
 import { connect } from "../test/sockets";
-import type { LiveEvent } from "../realtime/protocol";
+import type { LiveEvent } from "../shared/live-protocol";
 
 beforeAll(seed);
 

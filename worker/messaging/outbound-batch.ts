@@ -12,7 +12,7 @@ import type { Db } from "../db/client";
 import { messagesByKeys, insertQueuedBatch, optedOutAmong } from "../db/queries/outbound-batch";
 import { patientsByExternalIds, timezonesByPhone } from "../db/queries/patient-sync";
 import type { ClinicNumber, Organization } from "../db/schema";
-import { DEFAULT_QUIET_HOURS, earliestSendTime, isValidWindow, type QuietHours } from "../domain/quiet-hours";
+import { campaignSendTime } from "../domain/quiet-hours";
 import { checkRecipientPhone } from "../domain/recipient-phone";
 import { measureText } from "../shared/segments";
 
@@ -45,20 +45,6 @@ export type QueueInput = {
   keyId: number;
   now: number;
 };
-
-/** The practice's campaign window, or the federal default if the stored one is unusable. */
-export function quietHoursOf(org: Organization): QuietHours {
-  const window = { start: org.quietHoursStart, end: org.quietHoursEnd };
-  return isValidWindow(window) ? window : DEFAULT_QUIET_HOURS;
-}
-
-/**
- * When a campaign text to `phone` may go out: the earliest instant at or after `now` inside quiet hours in
- * every time zone recorded for the practice's patients on that phone, or the practice's zone if none is.
- */
-export function campaignSendTime(org: Organization, zones: Set<string> | undefined, now: number) {
-  return earliestSendTime(now, zones && zones.size > 0 ? [...zones] : [org.timezone], quietHoursOf(org));
-}
 
 type Pending = { index: number; key: string; phone: string };
 

@@ -8,11 +8,11 @@
  * so two drains of the same number never run at once, and no second binding or consumer has to be deployed. The alarm is durable and
  * retried by the runtime if it throws (developers.cloudflare.com/durable-objects/api/alarms/), and D1 stays
  * the source of truth: the object keeps no message state, so losing it loses nothing, and the hourly cron
- * re-arms any number whose due texts have waited too long (index.ts).
+ * re-arms any number whose due texts have waited too long (jobs/cron.ts).
  */
 import type { Env } from "../env";
 import type { Db } from "../db/client";
-import { findNumberById } from "../db/queries/carrier-state";
+import { findNumberById } from "../db/queries/numbers";
 import { getOptOut } from "../db/queries/opt-outs";
 import { getOrganization } from "../db/queries/organizations";
 import {
@@ -25,8 +25,9 @@ import {
 } from "../db/queries/outbound-batch";
 import { recordSendResult } from "../db/queries/messages";
 import { timezonesByPhone } from "../db/queries/patient-sync";
-import { campaignSendTime } from "./outbound-batch";
+import { campaignSendTime } from "../domain/quiet-hours";
 import { deliverStored, type SendOptions } from "./send-text";
+import { hubFor } from "./hub";
 import { publishMessage, publishStatus } from "./live";
 import { describeError } from "../lib/errors";
 
@@ -118,7 +119,7 @@ function refusalColumns(code: keyof typeof REASONS) {
 
 /** Asks the clinic number's Durable Object to run its drain by `at`. */
 export async function scheduleDrain(env: Pick<Env, "CLINIC_NUMBER_HUB">, numberId: number, at: number) {
-  await env.CLINIC_NUMBER_HUB.getByName(String(numberId)).scheduleDrain(numberId, at);
+  await hubFor(env, numberId).scheduleDrain(numberId, at);
 }
 
 /** Due texts older than this mean the number's alarm was lost (it gave up after its retries). */

@@ -13,12 +13,13 @@
  */
 import type { Env } from "../env";
 import type { Db } from "../db/client";
-import { findNumberById } from "../db/queries/carrier-state";
+import { findNumberById } from "../db/queries/numbers";
 import { liveEventsAfter } from "../db/queries/live-events";
-import { conversationPhones, getCursor, saveCursor, webhookKeysForNumber } from "../db/queries/webhooks";
+import { conversationPhones } from "../db/queries/conversations";
+import { getCursor, saveCursor, webhookKeysForNumber } from "../db/queries/webhooks";
 import { decryptJson } from "../lib/credentials";
 import { utf8 } from "../lib/crypto";
-import type { LiveEvent } from "../realtime/protocol";
+import type { LiveEvent } from "../shared/live-protocol";
 
 export const WEBHOOK_BATCH = 25;
 const TIMEOUT_MS = 10_000;
@@ -60,7 +61,7 @@ export async function signWebhook(secret: string, timestamp: number, body: strin
 }
 
 /** Whether a live event is something the practice system hears about: replies and status moves. */
-function relevant(event: LiveEvent) {
+export function isWebhookEvent(event: LiveEvent) {
   return (event.type === "message" && event.message.direction === "in") || event.type === "message_status";
 }
 
@@ -122,7 +123,7 @@ export async function dispatchWebhooks(
     );
     const phones = await conversationPhones(
       db,
-      events.flatMap((e) => (relevant(e) && "conversationId" in e ? [e.conversationId] : [])),
+      events.flatMap((e) => (isWebhookEvent(e) && "conversationId" in e ? [e.conversationId] : [])),
     );
     let last = cursor?.lastEventId ?? key.sinceEventId;
     let failures = 0;

@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { findNumberByE164 } from "../db/queries/numbers";
 import { storeInbound } from "../db/queries/inbound";
 import { adoptCarrierId, advanceStatus } from "../db/queries/messages";
-import { eventSeen, markEventSeen } from "../db/queries/carrier-state";
+import { conversationPhone } from "../db/queries/conversations";
+import { eventSeen, markEventSeen } from "../db/queries/carrier-events";
 import { recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber } from "../db/schema";
 import type {
@@ -17,7 +18,7 @@ import { describeCarrierError } from "../carriers/registry";
 import { detectKeyword } from "../domain/keywords";
 import { measureText } from "../shared/segments";
 import { isTerminal } from "../shared/status";
-import { AppError, forbidden, notFound } from "../lib/errors";
+import { forbidden, notFound, payloadTooLarge } from "../lib/errors";
 import { credentialsOf } from "./credentials";
 import { afterInbound } from "./after-inbound";
 import { publishOptOut, publishStatus } from "./live";
@@ -44,7 +45,7 @@ export type ReceiveInput<P> = {
 export async function receiveWebhook<P>(input: ReceiveInput<P>): Promise<WebhookOutcome> {
   const { db, env, adapter, raw, now } = input;
   if (new TextEncoder().encode(raw.rawBody).byteLength > MAX_WEBHOOK_BYTES) {
-    throw new AppError(413, "payload_too_large", "The webhook body is over 64 KiB.");
+    throw payloadTooLarge("The webhook body is over 64 KiB.");
   }
   const located = adapter.locate(raw);
   const number = await findNumberByE164(db, located.numberE164);
@@ -142,6 +143,7 @@ async function applyStatus<P>(
   // this report moved the text: a repeated callback must not add a second compliance event.
   if (failed && describeCarrierError(report.errorCode).optedOut && report.errorCode !== null) {
     const phone = await conversationPhone(db, updated.conversationId);
+    if (phone === undefined) throw new Error("outbound message without a conversation");
     await recordCarrierOptOut(
       db,
       { orgId: number.orgId, numberId: number.id, phone, code: report.errorCode },
@@ -152,13 +154,4 @@ async function applyStatus<P>(
   if (eventId) await markEventSeen(db, carrier, eventId, now);
   input.waitUntil(publishStatus(env, db, updated));
   return "status";
-}
-
-async function conversationPhone(db: Db, conversationId: number): Promise<string> {
-  const conversation = await db.query.conversations.findFirst({
-    where: (c, { eq }) => eq(c.id, conversationId),
-    columns: { phone: true },
-  });
-  if (!conversation) throw new Error("outbound message without a conversation");
-  return conversation.phone;
 }

@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import type { Db } from "../db/client";
-import { findNumberById } from "../db/queries/carrier-state";
+import { findNumberById } from "../db/queries/numbers";
 import { insertOutbound, recordSendResult } from "../db/queries/messages";
 import { getOptOut, recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber, Message, MessageKind } from "../db/schema";

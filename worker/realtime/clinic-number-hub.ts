@@ -7,46 +7,34 @@
  * this object, and passes the verified user id in a header; the object is not reachable from outside.
  *
  * Its alarm also sends the practice-system API's queued texts for this number at the carrier's pace
- * (messaging/outbound-drain.ts explains why here rather than in a Queue). The only state it stores for that
- * is its own number id; the texts themselves stay in D1.
+ * (messaging/outbound-drain.ts explains why here rather than in a Queue) and the practice's webhooks. The only
+ * state it stores for that is its own number id; the texts themselves stay in D1.
+ *
+ * The class only holds the sockets and the alarm; the work is in modules with their own tests: fan-out
+ * (fan-out.ts), the alarm's drain and webhooks (messaging/number-alarm.ts), and when an event should wake
+ * that alarm for a webhook (messaging/webhook-nudge.ts). realtime/ imports messaging/, never the reverse.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { describeError } from "../lib/errors";
 import { createDb } from "../db/client";
 import { webhookKeysForNumber } from "../db/queries/webhooks";
-import { drainQueued } from "../messaging/outbound-drain";
-import { dispatchWebhooks } from "../messaging/practice-webhooks";
-import { CLOSE, PING, PONG, type LiveEvent, type ServerFrame } from "./protocol";
+import { numberAlarm } from "../messaging/number-alarm";
+import { WebhookNudge } from "../messaging/webhook-nudge";
+import { closeQuietly, fanOut, type Attachment } from "./fan-out";
+import { CLOSE, PING, PONG, type LiveEvent } from "../shared/live-protocol";
 
 /** Header the Worker sets after it has authenticated the upgrade. */
 export const USER_HEADER = "x-textdesk-user";
 
-/** Kept on each socket with serializeAttachment, so it survives hibernation (limit: 16 KiB). */
-type Attachment = { userId: number; connectedAt: number };
-
 /** Storage key of the clinic number this object serves, written by the first scheduleDrain. */
 const NUMBER_KEY = "numberId";
 
-/**
- * Access is checked when a socket connects. Closing older sockets makes their clients reconnect through the
- * session check, so a disabled user, a removed grant or an idle-expired session loses the feed within this
- * time even without an explicit closeUser().
- */
-export const MAX_SOCKET_AGE_MS = 10 * 60_000;
-
-/** Webhooks wait a moment so a burst of events goes out in one alarm run. */
-const WEBHOOK_DELAY_MS = 500;
-const WEBHOOK_CHECK_MS = 60_000;
-
-function isWebhookEvent(event: LiveEvent) {
-  return (event.type === "message" && event.message.direction === "in") || event.type === "message_status";
-}
-
 export class ClinicNumberHub extends DurableObject<Env> {
   /** In memory only: losing it costs one D1 query. */
-  private webhooksOn = false;
-  private webhooksCheckedAt = 0;
+  private readonly webhooks = new WebhookNudge(
+    async (numberId) => (await webhookKeysForNumber(createDb(this.env.DB), numberId)).length > 0,
+  );
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -72,42 +60,15 @@ export class ClinicNumberHub extends DurableObject<Env> {
    * status change also nudges the alarm, which sends the practice system's webhooks (if it has any).
    */
   async publish(event: LiveEvent): Promise<number> {
-    const frame = JSON.stringify({ v: 1, type: "event", event } satisfies ServerFrame);
-    let sent = 0;
-    const tooOld = Date.now() - MAX_SOCKET_AGE_MS;
-    for (const ws of this.ctx.getWebSockets()) {
-      // getWebSockets() can still return sockets that are closing; sending to those throws.
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      const attachment = ws.deserializeAttachment() as Attachment | null;
-      if (!attachment || attachment.connectedAt < tooOld) {
-        // Not sent: the client reconnects, passes the session check again and catches this event up.
-        closeQuietly(ws, CLOSE.reauthenticate, "Sign-in check due");
-        continue;
-      }
-      try {
-        ws.send(frame);
-        sent++;
-      } catch {
-        // The socket died between the check and the send; its close handler cleans up.
-      }
-    }
+    const sent = fanOut(this.ctx.getWebSockets(), event, Date.now());
     try {
-      if (isWebhookEvent(event) && (await this.hasWebhooks(event.numberId))) {
-        await this.scheduleDrain(event.numberId, Date.now() + WEBHOOK_DELAY_MS);
-      }
+      const at = await this.webhooks.dueAt(event);
+      if (at !== null) await this.scheduleDrain(event.numberId, at);
     } catch (error) {
       // The sockets have their event; a missed nudge is caught up by the next event or the drain's alarm.
       console.error("webhook nudge failed:", describeError(error));
     }
     return sent;
-  }
-
-  /** Whether the practice has webhook keys, asked of D1 at most once a minute per number. */
-  private async hasWebhooks(numberId: number): Promise<boolean> {
-    if (this.webhooksCheckedAt > Date.now() - WEBHOOK_CHECK_MS) return this.webhooksOn;
-    this.webhooksOn = (await webhookKeysForNumber(createDb(this.env.DB), numberId)).length > 0;
-    this.webhooksCheckedAt = Date.now();
-    return this.webhooksOn;
   }
 
   /**
@@ -120,25 +81,12 @@ export class ClinicNumberHub extends DurableObject<Env> {
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
-  /**
-   * Sends the next due queued texts of this number and its pending webhooks, then sleeps until either is
-   * due again.
-   */
+  /** Sends the number's due queued texts and pending webhooks, then sleeps until either is due again. */
   override async alarm(): Promise<void> {
     const numberId = await this.ctx.storage.get<number>(NUMBER_KEY);
     if (numberId === undefined) return;
-    const db = createDb(this.env.DB);
-    const drained = await drainQueued({ db, env: this.env, numberId });
-    const hooksNextAt = await dispatchWebhooks({ db, env: this.env, numberId }).then(
-      (hooks) => hooks.nextAt,
-      (error: unknown) => {
-        // A broken webhook setup must never stall the texts: log it and look again in five minutes.
-        console.error("webhooks not sent:", describeError(error));
-        return Date.now() + 5 * 60_000;
-      },
-    );
-    const next = [drained.nextAt, hooksNextAt].filter((at) => at !== null);
-    if (next.length > 0) await this.ctx.storage.setAlarm(Math.min(...next));
+    const next = await numberAlarm({ db: createDb(this.env.DB), env: this.env, numberId });
+    if (next !== null) await this.ctx.storage.setAlarm(next);
   }
 
   /** Closes a user's sockets at once (disabled, access changed, signed out); returns how many. */
@@ -166,13 +114,5 @@ export class ClinicNumberHub extends DurableObject<Env> {
 
   override webSocketError(ws: WebSocket) {
     closeQuietly(ws, 1011, "Socket error");
-  }
-}
-
-function closeQuietly(ws: WebSocket, code: number, reason: string) {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // Already closed: nothing to do.
   }
 }

@@ -6,7 +6,7 @@ import { seed, signInAdmin, signInStaff } from "../test/helpers";
 import { postTwilio, twilioInbound } from "../test/carriers";
 import { liveScreen } from "../test/live-client";
 import { reportFault } from "../test/fault-summary";
-import { hubFor } from "./publish";
+import { hubFor } from "../messaging/hub";
 
 let westside: number;
 beforeAll(async () => {

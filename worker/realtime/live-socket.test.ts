@@ -6,8 +6,9 @@ import { demoNumbers } from "../test/messages-fixture";
 import { call, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 import { connect, openLive } from "../test/sockets";
-import { MAX_SOCKET_AGE_MS } from "./clinic-number-hub";
-import { hubFor, publishLive } from "./publish";
+import { MAX_SOCKET_AGE_MS } from "./fan-out";
+import { hubFor } from "../messaging/hub";
+import { publishLive } from "../messaging/live";
 
 let main: number;
 let westside: number;

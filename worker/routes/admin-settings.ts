@@ -2,8 +2,8 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { StaffEnv } from "../env";
-import { auditInsert, listAudit } from "../db/queries/audit";
-import { getOrganization, updateOrganization } from "../db/queries/organizations";
+import { listAudit } from "../db/queries/audit";
+import { getOrganization, updateSettingsAudited } from "../db/queries/organizations";
 import { notFound } from "../lib/errors";
 import { timezoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
@@ -53,16 +53,12 @@ export const adminSettingsRoutes = new Hono<StaffEnv>()
       const input = c.req.valid("json");
       const db = c.get("db");
       const session = c.get("session");
-      const [updated] = await db.batch([
-        updateOrganization(db, session.org.id, input),
-        auditInsert(db, {
-          orgId: session.org.id,
-          userId: session.user.id,
-          action: "settings.update",
-          detail: { fields: Object.keys(input) },
-        }),
-      ]);
-      const org = updated[0];
+      const org = await updateSettingsAudited(db, session.org.id, input, {
+        orgId: session.org.id,
+        userId: session.user.id,
+        action: "settings.update",
+        detail: { fields: Object.keys(input) },
+      });
       if (!org) throw notFound("Practice");
       return c.json({ settings: org }, 200);
     },

@@ -2,19 +2,18 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { StaffEnv } from "../env";
-import { auditInsert } from "../db/queries/audit";
-import { deleteUserSessions } from "../db/queries/sessions";
-import { listVisibleNumbers } from "../db/queries/numbers";
-import { closeUserSockets } from "../realtime/publish";
+import { listOrgNumberIds } from "../db/queries/numbers";
+import { closeUserSockets } from "../realtime/close-sockets";
 import {
+  applyUserEdit,
   findUserByEmail,
   getUser,
+  grantNewUser,
   insertUser,
   listUsers,
   numberIdsInOrg,
-  replaceGrants,
-  updateUserRow,
 } from "../db/queries/users";
+import { accessEffects, locksSelfOut } from "../domain/user-access";
 import type { Db } from "../db/client";
 import { badRequest, conflict, notFound } from "../lib/errors";
 import { hashPassword } from "../lib/passwords";
@@ -87,11 +86,12 @@ export const adminUserRoutes = new Hono<StaffEnv>()
         now,
       );
       if (!created) throw new Error("insert returned no row");
-      await db.batch([
-        ...replaceGrants(db, created.id, grants),
-        auditInsert(
-          db,
-          {
+      await grantNewUser(
+        db,
+        {
+          userId: created.id,
+          numberIds: grants,
+          audit: {
             orgId,
             userId: session.user.id,
             action: "user.create",
@@ -99,9 +99,9 @@ export const adminUserRoutes = new Hono<StaffEnv>()
             targetId: created.id,
             detail: { role: input.role, numberIds: grants },
           },
-          now,
-        ),
-      ]);
+        },
+        now,
+      );
       return c.json({ user: await getUser(db, orgId, created.id) }, 201);
     },
   )
@@ -121,7 +121,7 @@ export const adminUserRoutes = new Hono<StaffEnv>()
       const orgId = session.org.id;
       const existing = await getUser(db, orgId, id);
       if (!existing) throw notFound("User");
-      if (id === session.user.id && (input.active === false || input.role === "staff")) {
+      if (locksSelfOut(session.user.id, id, input)) {
         throw badRequest("You cannot disable yourself or remove your own admin role.");
       }
       if (input.email && input.email !== existing.email && (await findUserByEmail(db, input.email))) {
@@ -130,30 +130,24 @@ export const adminUserRoutes = new Hono<StaffEnv>()
       const grants = input.numberIds ? await checkNumbers(db, orgId, input.numberIds) : undefined;
       const { password, numberIds: _ids, ...fields } = input;
       const patch = password ? { ...fields, passwordHash: await hashPassword(password) } : fields;
-      const signOut = password !== undefined || input.active === false;
-      await db.batch([
-        auditInsert(db, {
+      const effects = accessEffects(input);
+      await applyUserEdit(db, {
+        orgId,
+        userId: id,
+        patch,
+        grants,
+        signOut: effects.signOut,
+        audit: {
           orgId,
           userId: session.user.id,
           action: "user.update",
           targetType: "user",
           targetId: id,
           detail: { fields: Object.keys(input) },
-        }),
-        // Only the grants may be changing: an UPDATE with nothing to set is not valid SQL.
-        ...(Object.keys(patch).length > 0 ? [updateUserRow(db, orgId, id, patch)] : []),
-        ...(grants ? replaceGrants(db, id, grants) : []),
-        ...(signOut ? [deleteUserSessions(db, id)] : []),
-      ]);
-      // Open live feeds were authorised under the old access: end them; allowed browsers reconnect at once.
-      if (signOut || grants || input.role !== undefined) {
-        const numbers = await listVisibleNumbers(db, { userId: session.user.id, orgId, role: "admin" });
-        await closeUserSockets(
-          c.env,
-          numbers.map((n) => n.id),
-          id,
-        );
-      }
+        },
+      });
+      // The user may have a feed open on any number of the practice they could see before this edit.
+      if (effects.closeLiveFeeds) await closeUserSockets(c.env, await listOrgNumberIds(db, orgId), id);
       return c.json({ user: await getUser(db, orgId, id) }, 200);
     },
   );

@@ -97,7 +97,7 @@ describe("POST /api/v1/messages", () => {
     }));
     const res = await api(secret, "/messages", reminder(recipients));
     expect(res.status).toBe(413);
-    expect((await errorOf(res))?.code).toBe("batch_too_large");
+    expect((await errorOf(res))?.code).toBe("payload_too_large");
     expect(await count("messages")).toBe(before);
   });
 

@@ -5,12 +5,11 @@ import { z } from "zod";
 import type { PracticeApiEnv } from "../env";
 import { findNumberByE164, getOrgNumber } from "../db/queries/numbers";
 import { getOrgMessage } from "../db/queries/outbound-batch";
-import { describeError, notFound } from "../lib/errors";
+import { describeError, notFound, payloadTooLarge } from "../lib/errors";
 import { idParam, messageBody, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { queueApiMessages } from "../messaging/outbound-batch";
 import { scheduleDrain } from "../messaging/outbound-drain";
-import { tooLarge } from "./api-v1-patients";
 import { requestExample, sendExamples, statusExample } from "./api-v1-examples";
 
 export const MAX_RECIPIENTS_PER_CALL = 1000;
@@ -64,7 +63,7 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
     bodyLimit({
       maxSize: 2 * 1024 * 1024,
       onError: () => {
-        throw tooLarge("The body is over 2 MB.");
+        throw payloadTooLarge("The body is over 2 MB.");
       },
     }),
     validate("json", sendBody),
@@ -72,7 +71,7 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
     async (c) => {
       const input = c.req.valid("json");
       if (input.recipients.length > MAX_RECIPIENTS_PER_CALL) {
-        throw tooLarge(`At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the batch.`);
+        throw payloadTooLarge(`At most ${MAX_RECIPIENTS_PER_CALL} recipients per call; split the batch.`);
       }
       const { keyId, org } = c.get("apiKey");
       const db = c.get("db");

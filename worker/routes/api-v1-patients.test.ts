@@ -1,5 +1,5 @@
 import { beforeAll, describe, it } from "vitest";
-import { seed } from "../test/helpers";
+import { errorOf, seed } from "../test/helpers";
 import { count } from "../test/carriers";
 import { seedOtherPractice } from "../test/other-practice";
 import { api, createApiKey } from "../test/practice-api";
@@ -88,6 +88,7 @@ describe("POST /api/v1/patients", () => {
     expect((await res.json<Answer>()).summary.created).toBe(1000);
     const over = await api(secret, "/patients", { patients: [...many, patient("BULK-1000")] });
     expect(over.status).toBe(413);
+    expect((await errorOf(over))?.code).toBe("payload_too_large");
     expect(await count("patients", "external_id = 'BULK-1000'")).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { PracticeApiEnv } from "../env";
 import { upsertPatients, type SyncedPatient } from "../db/queries/patient-sync";
-import { AppError } from "../lib/errors";
+import { payloadTooLarge } from "../lib/errors";
 import { patientInput, timezoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { requestExample } from "./api-v1-examples";
@@ -24,8 +24,6 @@ type RecordResult =
       status: "invalid";
       errors: { field: string; message: string }[];
     };
-
-export const tooLarge = (message: string) => new AppError(413, "batch_too_large", message);
 
 const example = {
   patients: [
@@ -88,7 +86,7 @@ export const apiV1PatientRoutes = new Hono<PracticeApiEnv>().post(
   bodyLimit({
     maxSize: 2 * 1024 * 1024,
     onError: () => {
-      throw tooLarge("The body is over 2 MB.");
+      throw payloadTooLarge("The body is over 2 MB.");
     },
   }),
   validate("json", upsertBody),
@@ -96,7 +94,7 @@ export const apiV1PatientRoutes = new Hono<PracticeApiEnv>().post(
   async (c) => {
     const { patients } = c.req.valid("json");
     if (patients.length > MAX_PATIENTS_PER_CALL) {
-      throw tooLarge(`At most ${MAX_PATIENTS_PER_CALL} patients per call; split the batch.`);
+      throw payloadTooLarge(`At most ${MAX_PATIENTS_PER_CALL} patients per call; split the batch.`);
     }
     const { keyId, org } = c.get("apiKey");
     const results: RecordResult[] = [];

@@ -19,7 +19,7 @@ import { DUMMY_HASH, verifyPassword } from "../lib/passwords";
 import { validate } from "../lib/validate";
 import { emailSchema } from "../lib/schemas";
 import { clearSessionCookie, setSessionCookie, viewerOf } from "../middleware/session";
-import { closeUserSockets } from "../realtime/publish";
+import { closeUserSockets } from "../realtime/close-sockets";
 
 const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(200) });
 const preferencesSchema = z

@@ -17,20 +17,13 @@ import { findConversation } from "../db/queries/history";
 import { findVisibleNumber } from "../db/queries/numbers";
 import { EXPORT_FORMATS, type HistoryExport } from "../db/schema";
 import { exportFileName, runExport } from "../jobs/export-history";
-import { zonedMidnight } from "../jobs/export-format";
+import { exportRange } from "../domain/export-range";
 import { badRequest, conflict, forbidden, notFound } from "../lib/errors";
 import { calendarDay, idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
 
-/** The longest date range an admin may export at once, in days. */
-export const MAX_RANGE_DAYS = 366;
-
 const day = calendarDay;
-
-function nextDay(d: string) {
-  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
 const format = z.enum(EXPORT_FORMATS).default("csv");
 const numberId = z.number().int().positive();
 
@@ -86,14 +79,9 @@ export const exportRoutes = new Hono<StaffEnv>()
         target = { conversationId: conversation.id, phone: input.phone, rangeFrom: null, rangeTo: null };
       } else {
         if (session.user.role !== "admin") throw forbidden("Only an admin can export a date range.");
-        if (input.to < input.from) throw badRequest("to: must be on or after from", "invalid_input");
-        // Days are the practice's local days; `to` is inclusive, so the range ends at the next local midnight.
-        const from = zonedMidnight(input.from, session.org.timezone);
-        const to = zonedMidnight(nextDay(input.to), session.org.timezone);
-        if (to - from > MAX_RANGE_DAYS * 86_400_000 + 3_600_000) {
-          throw badRequest(`to: a range may cover at most ${MAX_RANGE_DAYS} days`, "invalid_input");
-        }
-        target = { conversationId: null, phone: null, rangeFrom: from, rangeTo: to };
+        const range = exportRange(input.from, input.to, session.org.timezone);
+        if (!range.ok) throw badRequest(range.message, "invalid_input");
+        target = { conversationId: null, phone: null, rangeFrom: range.from, rangeTo: range.to };
       }
       const created = await insertExport(
         db,

@@ -9,7 +9,7 @@ import { idParam } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
 import { USER_HEADER } from "../realtime/clinic-number-hub";
-import { hubFor } from "../realtime/publish";
+import { hubFor } from "../messaging/hub";
 
 /** A client further behind than this reloads its lists instead of replaying events one by one. */
 const CATCH_UP_LIMIT = 500;

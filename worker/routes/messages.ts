@@ -10,9 +10,9 @@ import { badRequest, conflict, notFound } from "../lib/errors";
 import { idParam, messageBody, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf, type Session } from "../middleware/session";
-import { campaignSendTime, quietHoursOf } from "../messaging/outbound-batch";
+import { campaignRetry } from "../domain/quiet-hours";
 import { sendText } from "../messaging/send-text";
-import { liveMessage } from "../realtime/publish";
+import { liveMessage } from "../messaging/live";
 import type { Db } from "../db/client";
 
 /**
@@ -56,31 +56,11 @@ async function send(
 
 const uiKey = (key: string) => `ui:${key}`;
 
-/**
- * Retrying a campaign text is sending a campaign text: outside quiet hours in the patient's time zone(s) it is
- * refused (409 quiet_hours) with the moment it may go, as the v1 API would hold it (outbound-batch.ts).
- * Reminders, replies and direct texts are not solicitation and are never held.
- */
+/** A campaign text retried outside quiet hours is refused (409 quiet_hours): domain/quiet-hours.ts says when. */
 async function refuseOutsideQuietHours(db: Db, org: Organization, phone: string, now: number) {
   const zones = await timezonesByPhone(db, org.id, [phone]);
-  const sendAfter = campaignSendTime(org, zones.get(phone), now);
-  if (sendAfter === null) {
-    throw conflict("The patient's time zones never share a moment inside quiet hours.", "quiet_hours");
-  }
-  if (sendAfter <= now) return;
-  const window = quietHoursOf(org);
-  const when = new Intl.DateTimeFormat("en-US", {
-    month: "long",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZone: org.timezone,
-    timeZoneName: "short",
-  }).format(sendAfter);
-  throw conflict(
-    `Campaign texts go out only between ${window.start} and ${window.end} in the patient's time zone. Retry on ${when}.`,
-    "quiet_hours",
-  );
+  const retry = campaignRetry(org, zones.get(phone), now);
+  if (!retry.send) throw conflict(retry.message, "quiet_hours");
 }
 
 /** Staff texting: replies in a conversation, direct texts from the Rolodex, and Retry of a failed text. */

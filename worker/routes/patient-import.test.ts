@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, it } from "vitest";
-import { call, seed, signInStaff } from "../test/helpers";
+import { call, errorOf, seed, signInStaff } from "../test/helpers";
 
 type Report = {
   rowCount: number;
@@ -94,6 +94,7 @@ Bad,Phone,not-a-phone
     );
     const res = await upload(`first,last,phone\n${rows.join("\n")}`);
     expect(res.status).toBe(413);
+    expect((await errorOf(res))?.code).toBe("payload_too_large");
     expect(await patientCount()).toBe(before);
   });
 

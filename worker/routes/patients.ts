@@ -7,7 +7,7 @@ import { auditInsert } from "../db/queries/audit";
 import {
   getPatient,
   insertPatient,
-  insertPatientsChunks,
+  importPatients,
   searchPatients,
   updatePatientRow,
   type PatientCursor,
@@ -15,7 +15,7 @@ import {
 import type { Patient } from "../db/schema";
 import { formatPhone } from "../shared/phone";
 import { MAX_IMPORT_ROWS, NotCsvError, parsePatientCsv, TooManyRowsError } from "../domain/patient-csv";
-import { AppError, badRequest, notFound } from "../lib/errors";
+import { AppError, badRequest, notFound, payloadTooLarge } from "../lib/errors";
 import { idParam, patientInput } from "../lib/schemas";
 import { validate } from "../lib/validate";
 
@@ -138,7 +138,7 @@ export const patientRoutes = new Hono<StaffEnv>()
     bodyLimit({
       maxSize: MAX_CSV_BYTES,
       onError: () => {
-        throw new AppError(413, "too_large", "The file is larger than 2 MB.");
+        throw payloadTooLarge("The file is larger than 2 MB.");
       },
     }),
     validate("query", importQuery),
@@ -151,7 +151,7 @@ export const patientRoutes = new Hono<StaffEnv>()
       try {
         parsed = parsePatientCsv(await c.req.text());
       } catch (error) {
-        if (error instanceof TooManyRowsError) throw new AppError(413, "too_many_rows", error.message);
+        if (error instanceof TooManyRowsError) throw payloadTooLarge(error.message);
         if (error instanceof NotCsvError) throw badRequest(error.message, "not_csv");
         throw error;
       }
@@ -179,22 +179,20 @@ export const patientRoutes = new Hono<StaffEnv>()
       const db = c.get("db");
       const session = c.get("session");
       const now = Date.now();
-      const [first, ...rest] = insertPatientsChunks(db, session.org.id, parsed.patients, now);
-      if (!first) throw badRequest("The file has no patient rows.", "empty_import");
-      await db.batch([
-        first,
-        ...rest,
-        auditInsert(
-          db,
-          {
+      await importPatients(
+        db,
+        {
+          orgId: session.org.id,
+          rows: parsed.patients,
+          audit: {
             orgId: session.org.id,
             userId: session.user.id,
             action: "patient.import",
             detail: { count: parsed.patients.length },
           },
-          now,
-        ),
-      ]);
+        },
+        now,
+      );
       return c.json({ ...report, imported: parsed.patients.length }, 201);
     },
   );

@@ -21,7 +21,7 @@ import { badRequest, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf, type Session } from "../middleware/session";
-import { liveMessage, publishLive } from "../realtime/publish";
+import { liveMessage, publishLive } from "../messaging/live";
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { PublicEnv } from "../env";
 import type { RawWebhook } from "../carriers/carrier";
-import { AppError } from "../lib/errors";
+import { payloadTooLarge } from "../lib/errors";
 import { MAX_WEBHOOK_BYTES } from "../messaging/receive-webhook";
 
 /**
@@ -16,7 +16,7 @@ export async function readWebhook(
 ): Promise<RawWebhook> {
   const declared = Number(c.req.header("content-length"));
   if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) {
-    throw new AppError(413, "payload_too_large", "The webhook body is over 64 KiB.");
+    throw payloadTooLarge("The webhook body is over 64 KiB.");
   }
   const rawBody = await c.req.text();
   const requested = new URL(c.req.url);

@@ -6,7 +6,7 @@
  */
 import { onTestFinished } from "vitest";
 import { connectLive, type LiveState, type SocketLike } from "../../web/lib/live-socket";
-import type { LiveEvent } from "../realtime/protocol";
+import type { LiveEvent } from "../shared/live-protocol";
 import { call } from "./helpers";
 import { openLive } from "./sockets";
 

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { onTestFinished } from "vitest";
-import type { LiveEvent, ServerFrame } from "../realtime/protocol";
+import type { LiveEvent, ServerFrame } from "../shared/live-protocol";
 import { BASE } from "./helpers";
 
 /** Opens the live socket of a clinic number as a signed-in browser would. */

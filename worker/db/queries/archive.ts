@@ -1,40 +1,18 @@
 /**
- * @module SQL of the R2 archive: the job lease, the manifest (`archive_objects` + `archive_segments`), the
+ * @module SQL of the R2 archive: the manifest (`archive_objects` + `archive_segments`), the
  * selection of rows to archive and their deletion by id.
  */
-import { and, asc, eq, gte, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   archiveObjects,
   archiveSegments,
   clinicNumbers,
-  jobLeases,
   messages,
   organizations,
   type ArchiveStatus,
 } from "../schema";
 import type { Segment } from "../../jobs/archive-format";
-
-/**
- * Takes the named lease if it is free or expired. One statement, so two runs racing for it cannot both win:
- * D1 runs writes one at a time. Returns whether this holder got it.
- */
-export async function acquireLease(db: Db, name: string, holder: string, now: number, ttlMs: number) {
-  const rows = await db
-    .insert(jobLeases)
-    .values({ name, holder, expiresAt: now + ttlMs })
-    .onConflictDoUpdate({
-      target: jobLeases.name,
-      set: { holder, expiresAt: now + ttlMs },
-      setWhere: lte(jobLeases.expiresAt, now),
-    })
-    .returning({ holder: jobLeases.holder });
-  return rows[0]?.holder === holder;
-}
-
-export async function releaseLease(db: Db, name: string, holder: string) {
-  await db.delete(jobLeases).where(and(eq(jobLeases.name, name), eq(jobLeases.holder, holder)));
-}
 
 /** Every practice's clinic numbers with the practice's queue window. */
 export function listNumbersWithWindow(db: Db) {

@@ -14,7 +14,7 @@ import {
 } from "../schema";
 import type { KeywordMatch } from "../../domain/keywords";
 import { previewOf } from "../../shared/preview";
-import type { LiveEvent } from "../../realtime/protocol";
+import type { LiveEvent } from "../../shared/live-protocol";
 import { rowToLiveEvent, type NewLiveEvent } from "./live-events";
 
 export type InboundRow = {

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { liveEvents } from "../schema";
-import type { LiveEvent } from "../../realtime/protocol";
+import type { LiveEvent } from "../../shared/live-protocol";
 
 /** A live event before D1 has given it its cursor. */
 export type NewLiveEvent = LiveEvent extends infer E

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull, lte, or } from "drizzle-orm";
 import type { Db } from "../client";
 import { clinicNumbers, userNumbers, type ClinicNumber } from "../schema";
 
@@ -28,6 +28,15 @@ export async function listVisibleNumbers(db: Db, viewer: Viewer): Promise<Clinic
     .where(and(eq(clinicNumbers.orgId, viewer.orgId), eq(userNumbers.userId, viewer.userId)))
     .orderBy(asc(clinicNumbers.label));
   return rows.map((r) => r.n);
+}
+
+/** The ids of all of a practice's clinic numbers. */
+export async function listOrgNumberIds(db: Db, orgId: number): Promise<number[]> {
+  const rows = await db
+    .select({ id: clinicNumbers.id })
+    .from(clinicNumbers)
+    .where(eq(clinicNumbers.orgId, orgId));
+  return rows.map((r) => r.id);
 }
 
 /** One number the viewer may see, or undefined: callers answer 404 either way, so ids do not leak. */
@@ -61,4 +70,38 @@ export function updateNumberRow(db: Db, orgId: number, id: number, patch: Partia
     .set(patch)
     .where(and(eq(clinicNumbers.id, id), eq(clinicNumbers.orgId, orgId)))
     .returning();
+}
+
+export async function findNumberById(db: Db, id: number) {
+  return db.query.clinicNumbers.findFirst({ where: eq(clinicNumbers.id, id) });
+}
+
+/**
+ * Claims the number's after-hours alert slot: succeeds for at most one caller per quiet period, even when
+ * several texts arrive at once, because the check and the write are one UPDATE.
+ */
+export async function claimAlertSlot(db: Db, numberId: number, now: number, quietMinutes: number) {
+  const rows = await db
+    .update(clinicNumbers)
+    .set({ lastAfterHoursAlertAt: now })
+    .where(
+      and(
+        eq(clinicNumbers.id, numberId),
+        or(
+          isNull(clinicNumbers.lastAfterHoursAlertAt),
+          lte(clinicNumbers.lastAfterHoursAlertAt, now - quietMinutes * 60_000),
+        ),
+      ),
+    )
+    .returning({ id: clinicNumbers.id });
+  return rows.length > 0;
+}
+
+/** Numbers on the simulator carrier: the only ones the simulator page may text. */
+export async function listSimulatorNumbers(db: Db) {
+  return db
+    .select({ id: clinicNumbers.id, label: clinicNumbers.label, e164: clinicNumbers.e164 })
+    .from(clinicNumbers)
+    .where(eq(clinicNumbers.carrier, "simulator"))
+    .orderBy(clinicNumbers.label);
 }

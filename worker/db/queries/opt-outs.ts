@@ -1,6 +1,6 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../client";
-import { optOutEvents, optOuts, users } from "../schema";
+import { optOutEvents, optOuts } from "../schema";
 import { auditInsert } from "./audit";
 
 /** The current opt-out row of a phone on a clinic number, if it ever opted out or in. */
@@ -63,10 +63,4 @@ export async function recordCarrierOptOut(
       now,
     ),
   ]);
-}
-
-/** A staff author's display name for live events. */
-export async function getUserName(db: Db, userId: number): Promise<string | null> {
-  const user = await db.query.users.findFirst({ where: eq(users.id, userId), columns: { name: true } });
-  return user?.name ?? null;
 }

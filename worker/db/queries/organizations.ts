@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { organizations, users, type Organization } from "../schema";
+import { auditInsert, type AuditEntry } from "./audit";
 
 export async function getOrganization(db: Db, id: number) {
   return db.query.organizations.findFirst({ where: eq(organizations.id, id) });
@@ -16,6 +17,17 @@ export type OrgSettings = Pick<Organization, "name" | "timezone" | "queueWindowD
 
 export function updateOrganization(db: Db, id: number, patch: Partial<OrgSettings>) {
   return db.update(organizations).set(patch).where(eq(organizations.id, id)).returning();
+}
+
+/** Changes the practice's settings and records who did, in one transaction; undefined if there is no such practice. */
+export async function updateSettingsAudited(
+  db: Db,
+  id: number,
+  patch: Partial<OrgSettings>,
+  audit: AuditEntry,
+): Promise<Organization | undefined> {
+  const [updated] = await db.batch([updateOrganization(db, id, patch), auditInsert(db, audit)]);
+  return updated[0];
 }
 
 export function insertOrganization(db: Db, fields: OrgSettings, now: number) {

@@ -1,6 +1,7 @@
 import { and, eq, like, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { patients, type Patient } from "../schema";
+import { auditInsert, type AuditEntry } from "./audit";
 
 export type PatientFields = Pick<Patient, "firstName" | "lastName" | "phone" | "dateOfBirth" | "notes">;
 
@@ -106,4 +107,15 @@ export function insertPatientsChunks(db: Db, orgId: number, rows: PatientFields[
     );
   }
   return statements;
+}
+
+/** A whole patient import and its audit entry as one transaction: it lands whole or not at all. */
+export async function importPatients(
+  db: Db,
+  input: { orgId: number; rows: PatientFields[]; audit: AuditEntry },
+  now: number,
+) {
+  const [first, ...rest] = insertPatientsChunks(db, input.orgId, input.rows, now);
+  if (!first) return;
+  await db.batch([first, ...rest, auditInsert(db, input.audit, now)]);
 }

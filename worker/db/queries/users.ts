@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../client";
 import { clinicNumbers, userNumbers, users, type Role, type User } from "../schema";
+import { auditInsert, type AuditEntry } from "./audit";
+import { deleteUserSessions } from "./sessions";
 
 export type UserView = Omit<User, "passwordHash"> & { numberIds: number[] };
 
@@ -88,4 +90,44 @@ export function replaceGrants(db: Db, userId: number, numberIds: number[]) {
   const del = db.delete(userNumbers).where(eq(userNumbers.userId, userId));
   if (numberIds.length === 0) return [del] as const;
   return [del, db.insert(userNumbers).values(numberIds.map((numberId) => ({ userId, numberId })))] as const;
+}
+
+/** A just-created user's number grants and the audit entry of the creation, in one transaction. */
+export async function grantNewUser(
+  db: Db,
+  input: { userId: number; numberIds: number[]; audit: AuditEntry },
+  now: number,
+) {
+  await db.batch([...replaceGrants(db, input.userId, input.numberIds), auditInsert(db, input.audit, now)]);
+}
+
+/**
+ * An admin's edit of a user as one transaction: the audit entry, the changed columns, the new grants, and
+ * the user's sessions ended when asked (password changed, disabled). Any part may be absent but the audit.
+ */
+export async function applyUserEdit(
+  db: Db,
+  input: {
+    orgId: number;
+    userId: number;
+    patch: Partial<NewUser>;
+    grants: number[] | undefined;
+    signOut: boolean;
+    audit: AuditEntry;
+  },
+) {
+  const { orgId, userId, patch, grants } = input;
+  await db.batch([
+    auditInsert(db, input.audit),
+    // Only the grants may be changing: an UPDATE with nothing to set is not valid SQL.
+    ...(Object.keys(patch).length > 0 ? [updateUserRow(db, orgId, userId, patch)] : []),
+    ...(grants ? replaceGrants(db, userId, grants) : []),
+    ...(input.signOut ? [deleteUserSessions(db, userId)] : []),
+  ]);
+}
+
+/** A staff author's display name for live events. */
+export async function getUserName(db: Db, userId: number): Promise<string | null> {
+  const user = await db.query.users.findFirst({ where: eq(users.id, userId), columns: { name: true } });
+  return user?.name ?? null;
 }

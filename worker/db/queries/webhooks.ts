@@ -1,8 +1,7 @@
-import { and, eq, inArray, isNotNull, isNull, max } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, max } from "drizzle-orm";
 import type { Db } from "../client";
-import { apiKeys, clinicNumbers, conversations, liveEvents, webhookCursors } from "../schema";
+import { apiKeys, clinicNumbers, liveEvents, webhookCursors } from "../schema";
 import { auditInsert } from "./audit";
-import { chunked, MAX_BOUND_PARAMETERS } from "./chunked";
 
 /** Sets (or with nulls, removes) a live key's webhook. Undefined when the practice has no such live key. */
 export async function setWebhook(
@@ -76,17 +75,4 @@ export async function saveCursor(db: Db, cursor: typeof webhookCursors.$inferIns
       target: [webhookCursors.keyId, webhookCursors.numberId],
       set: { lastEventId: cursor.lastEventId, failures: cursor.failures, retryAt: cursor.retryAt },
     });
-}
-
-/** The remote phone of each conversation, for webhook payloads. */
-export async function conversationPhones(db: Db, ids: number[]) {
-  const phones = new Map<number, string>();
-  for (const chunk of chunked([...new Set(ids)], MAX_BOUND_PARAMETERS - 1)) {
-    const rows = await db
-      .select({ id: conversations.id, phone: conversations.phone })
-      .from(conversations)
-      .where(inArray(conversations.id, chunk));
-    for (const r of rows) phones.set(r.id, r.phone);
-  }
-  return phones;
 }

@@ -35,7 +35,10 @@ export const conversations = sqliteTable(
 export const messages = sqliteTable(
   "messages",
   {
-    /** Monotonic: also the cursor live clients resume from. */
+    /**
+     * Monotonic (AUTOINCREMENT): exports and the archive page through a thread by it. Not the live cursor:
+     * clients resume from `live_events.id`.
+     */
     id: integer("id").primaryKey({ autoIncrement: true }),
     orgId: integer("org_id")
       .notNull()

@@ -1,0 +1,88 @@
+/**
+ * @module The hourly cron ("17 * * * *" in wrangler.toml) as a list of independent jobs. Each one takes its
+ * own lease (so two overlapping invocations never run the same job twice at once) and its own wall-time
+ * budget, and all of them run whatever another one does: a throw in one job is logged by name and the others
+ * still finish. A new hourly job is one entry in CRON_JOBS.
+ *
+ * Cron Triggers on an hourly (or longer) schedule get up to 15 minutes
+ * (developers.cloudflare.com/workers/platform/limits/#duration). The jobs run side by side, so each budget is
+ * measured from the same start and must stay under that limit on its own.
+ */
+import type { Db } from "../db/client";
+import { createDb } from "../db/client";
+import { acquireLease, releaseLease } from "../db/queries/job-leases";
+import type { Env } from "../env";
+import { describeError } from "../lib/errors";
+import { rearmOverdueDrains } from "../messaging/outbound-drain";
+import { expireExports } from "./expire-exports";
+import { pruneAndArchive } from "./prune-and-archive";
+
+export type JobContext = {
+  db: Db;
+  env: Env;
+  /** The run's clock for cutoffs (the cron's scheduledTime). */
+  now: number;
+  /** This job's budget: stop starting new work after it; the next hourly run carries on. */
+  budgetMs: number;
+};
+
+export type CronJob = { name: string; budgetMs: number; run: (ctx: JobContext) => Promise<unknown> };
+
+/** A lease outlives its budget by this much, so a job that overshoots a little is still alone. */
+const LEASE_GRACE_MS = 5 * 60_000;
+
+export const CRON_JOBS: readonly CronJob[] = [
+  {
+    // Re-arms any clinic number whose queued API texts are overdue (its alarm was lost).
+    name: "rearm-drains",
+    budgetMs: 60_000,
+    run: ({ db, env, now }) => rearmOverdueDrains(db, env, now),
+  },
+  {
+    // Ten minutes leaves room within the fifteen to finish the object in hand (prune-and-archive.ts).
+    name: "prune-and-archive",
+    budgetMs: 10 * 60_000,
+    run: ({ db, env, now, budgetMs }) => pruneAndArchive({ db, bucket: env.HISTORY, now, budgetMs }),
+  },
+  {
+    name: "expire-exports",
+    budgetMs: 2 * 60_000,
+    run: ({ db, env, now, budgetMs }) => expireExports({ db, bucket: env.HISTORY, now, budgetMs }),
+  },
+];
+
+export type JobOutcome = { name: string; outcome: "done" | "locked" | "failed" };
+
+/**
+ * Runs every job under its own lease. Never throws: a failed job is logged by its name and the error's kind
+ * only (describeError: no phones, names or bodies), and reported in the outcomes.
+ */
+export async function runCronJobs(
+  jobs: readonly CronJob[],
+  env: Env,
+  now: number,
+  holder: string = crypto.randomUUID(),
+): Promise<JobOutcome[]> {
+  const db = createDb(env.DB);
+  const settled = await Promise.allSettled(
+    jobs.map(async (job): Promise<JobOutcome> => {
+      const lease = `cron:${job.name}`;
+      if (!(await acquireLease(db, lease, holder, now, job.budgetMs + LEASE_GRACE_MS))) {
+        console.log(`cron job ${job.name} skipped: another run holds it`);
+        return { name: job.name, outcome: "locked" };
+      }
+      try {
+        await job.run({ db, env, now, budgetMs: job.budgetMs });
+        return { name: job.name, outcome: "done" };
+      } finally {
+        await releaseLease(db, lease, holder);
+      }
+    }),
+  );
+  return settled.map((result, i) => {
+    const name = jobs[i]?.name ?? "unknown";
+    if (result.status === "fulfilled") return result.value;
+    console.error(`cron job ${name} failed:`, describeError(result.reason));
+    return { name, outcome: "failed" };
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * @module What the clinic number's Durable Object alarm does (realtime/clinic-number-hub.ts): send the next
+ * due queued texts (outbound-drain.ts) and the pending practice webhooks (practice-webhooks.ts), then say
+ * when the alarm should ring again.
+ */
+import type { Db } from "../db/client";
+import type { Env } from "../env";
+import { describeError } from "../lib/errors";
+import { drainQueued } from "./outbound-drain";
+import { dispatchWebhooks } from "./practice-webhooks";
+
+/** After a webhook setup fails outright, look again this much later. */
+export const WEBHOOK_FAILURE_RETRY_MS = 5 * 60_000;
+
+export type AlarmSteps = {
+  drain: () => Promise<{ nextAt: number | null }>;
+  webhooks: () => Promise<{ nextAt: number | null }>;
+};
+
+/**
+ * Runs both steps and returns when the alarm should next ring, or null when nothing is due. A drain that
+ * throws throws (the runtime retries the alarm); webhooks that throw never stall the texts: logged, and
+ * tried again in five minutes.
+ */
+export async function runAlarmSteps(steps: AlarmSteps, now: () => number = Date.now): Promise<number | null> {
+  const drained = await steps.drain();
+  const hooksNextAt = await steps.webhooks().then(
+    (hooks) => hooks.nextAt,
+    (error: unknown) => {
+      console.error("webhooks not sent:", describeError(error));
+      return now() + WEBHOOK_FAILURE_RETRY_MS;
+    },
+  );
+  const next = [drained.nextAt, hooksNextAt].filter((at) => at !== null);
+  return next.length > 0 ? Math.min(...next) : null;
+}
+
+/** The production steps for one clinic number. */
+export function numberAlarm(input: { db: Db; env: Env; numberId: number }): Promise<number | null> {
+  return runAlarmSteps({ drain: () => drainQueued(input), webhooks: () => dispatchWebhooks(input) });
+}
