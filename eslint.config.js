@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules", "dist", ".wrangler", ".types", "migrations", "**/*.js"] },
+  { ignores: ["node_modules", "dist", ".wrangler", ".types", "migrations", "**/*.js", "**/*.cjs"] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
