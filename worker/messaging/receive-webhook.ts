@@ -18,13 +18,10 @@ import { describeCarrierError } from "../carriers/registry";
 import { detectKeyword } from "../domain/keywords";
 import { measureText } from "../shared/segments";
 import { isTerminal } from "../shared/status";
-import { forbidden, notFound, payloadTooLarge } from "../lib/errors";
+import { forbidden, notFound } from "../lib/errors";
 import { credentialsOf } from "./credentials";
 import { afterInbound } from "./after-inbound";
 import { publishOptOut, publishStatus } from "./live";
-
-/** Bodies over this are refused with 413 before parsing: a real SMS webhook is a few kilobytes. */
-export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 export type ReceiveInput<P> = {
   db: Db;
@@ -44,9 +41,6 @@ export type ReceiveInput<P> = {
  */
 export async function receiveWebhook<P>(input: ReceiveInput<P>): Promise<WebhookOutcome> {
   const { db, env, adapter, raw, now } = input;
-  if (new TextEncoder().encode(raw.rawBody).byteLength > MAX_WEBHOOK_BYTES) {
-    throw payloadTooLarge("The webhook body is over 64 KiB.");
-  }
   const located = adapter.locate(raw);
   const number = await findNumberByE164(db, located.numberE164);
   if (!number || number.carrier !== adapter.name) throw notFound("Clinic number");

@@ -11,6 +11,7 @@ import { idParam } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { API_KEY_PREFIX } from "../middleware/api-key";
 import { requestExample } from "./api-v1-examples";
+import { limitBody } from "../middleware/body-limit";
 
 const webhookBody = z.strictObject({
   url: z.url({ protocol: /^https$/, error: "must be an https:// URL" }).max(500),
@@ -70,6 +71,7 @@ export const adminApiKeyRoutes = new Hono<StaffEnv>()
         },
       },
     }),
+    limitBody(4 * 1024),
     validate("json", createKey),
     requestExample(createKey, { name: "Practice management sync" }),
     async (c) => {
@@ -140,6 +142,7 @@ export const adminApiKeyRoutes = new Hono<StaffEnv>()
         404: { description: "No live key of this practice has that id" },
       },
     }),
+    limitBody(4 * 1024),
     validate("param", idParam),
     validate("json", webhookBody),
     requestExample(webhookBody, { url: "https://pms.example.com/textdesk" }),

@@ -9,6 +9,7 @@ import { TIME_OF_DAY } from "../domain/after-hours";
 import { badRequest, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { limitBody } from "../middleware/body-limit";
 
 const time = z.string().regex(TIME_OF_DAY, 'must be "HH:MM" (24-hour)');
 const day = z
@@ -38,6 +39,7 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
   .put(
     "/:id/after-hours",
     describeRoute({ tags: ["admin"], summary: "Set a number's office hours, alert phones and quiet period" }),
+    limitBody(4 * 1024),
     validate("param", idParam),
     validate("json", afterHours),
     async (c) => {
@@ -74,6 +76,7 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
       summary:
         "Say whether the number's carrier answers STOP/START/HELP itself (then we never send a second reply)",
     }),
+    limitBody(1024),
     validate("param", idParam),
     validate("json", keywordSettings),
     async (c) => {

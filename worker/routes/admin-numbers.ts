@@ -18,6 +18,7 @@ import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
 import { anyCarrierCredentials } from "../carriers/registry";
 import { sealCredentials } from "../messaging/credentials";
+import { limitBody } from "../middleware/body-limit";
 
 /*
  * `credentials` takes any carrier's shape, so a malformed one fails validation naming its field; whether it
@@ -63,6 +64,8 @@ export const adminNumberRoutes = new Hono<StaffEnv>()
   .post(
     "/",
     describeRoute({ tags: ["admin"], summary: "Add a clinic number" }),
+    // A label and carrier credentials: a few hundred bytes.
+    limitBody(8 * 1024),
     validate("json", createNumber),
     async (c) => {
       const input = c.req.valid("json");
@@ -100,6 +103,7 @@ export const adminNumberRoutes = new Hono<StaffEnv>()
       tags: ["admin"],
       summary: "Change a clinic number's label, carrier, credentials or timezone",
     }),
+    limitBody(8 * 1024),
     validate("param", idParam),
     validate("json", updateNumber),
     async (c) => {

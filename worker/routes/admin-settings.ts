@@ -7,6 +7,7 @@ import { getOrganization, updateSettingsAudited } from "../db/queries/organizati
 import { notFound } from "../lib/errors";
 import { timezoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { limitBody } from "../middleware/body-limit";
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM" (24-hour)');
 
@@ -48,6 +49,7 @@ export const adminSettingsRoutes = new Hono<StaffEnv>()
   .patch(
     "/settings",
     describeRoute({ tags: ["admin"], summary: "Change practice settings" }),
+    limitBody(4 * 1024),
     validate("json", settingsPatch),
     async (c) => {
       const input = c.req.valid("json");

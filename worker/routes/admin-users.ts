@@ -19,6 +19,7 @@ import { badRequest, conflict, notFound } from "../lib/errors";
 import { hashPassword } from "../lib/passwords";
 import { emailSchema, idParam, passwordSchema, personName, roleSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { limitBody } from "../middleware/body-limit";
 
 const numberIds = z.array(z.number().int().positive()).max(200);
 
@@ -62,6 +63,8 @@ export const adminUserRoutes = new Hono<StaffEnv>()
   .post(
     "/",
     describeRoute({ tags: ["admin"], summary: "Create a user" }),
+    // Up to 200 number ids besides the names.
+    limitBody(8 * 1024),
     validate("json", createUser),
     async (c) => {
       const input = c.req.valid("json");
@@ -111,6 +114,7 @@ export const adminUserRoutes = new Hono<StaffEnv>()
       tags: ["admin"],
       summary: "Update a user (role, privileges, numbers, password, active)",
     }),
+    limitBody(8 * 1024),
     validate("param", idParam),
     validate("json", updateUser),
     async (c) => {

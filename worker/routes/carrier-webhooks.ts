@@ -4,7 +4,11 @@ import type { PublicEnv } from "../env";
 import type { CarrierAdapter } from "../carriers/carrier";
 import { CARRIER_ADAPTERS } from "../carriers/registry";
 import { receiveWebhook } from "../messaging/receive-webhook";
+import { limitBody } from "../middleware/body-limit";
 import { readWebhook } from "./webhook-body";
+
+/** A real SMS webhook is a few kilobytes; anything over this is refused before the body is read. */
+const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 /**
  * Carrier webhooks, mounted under /webhooks: every route of every adapter in the registry. No session: each
@@ -19,6 +23,8 @@ for (const listed of CARRIER_ADAPTERS) {
     carrierWebhookRoutes.post(
       route.path,
       describeRoute({ tags: ["webhooks"], summary: route.summary }),
+      // Before the body is read, so before the clinic number is looked up or the signature checked.
+      limitBody(MAX_WEBHOOK_BYTES),
       async (c) => {
         const raw = await readWebhook(c, route.endpoint);
         const outcome = await receiveWebhook({

@@ -22,6 +22,7 @@ import { badRequest, conflict, forbidden, notFound } from "../lib/errors";
 import { calendarDay, idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
+import { limitBody } from "../middleware/body-limit";
 
 const day = calendarDay;
 const format = z.enum(EXPORT_FORMATS).default("csv");
@@ -59,6 +60,7 @@ export const exportRoutes = new Hono<StaffEnv>()
       tags: ["exports"],
       summary: "Export a conversation's whole history, or (admins) a date range of a clinic number",
     }),
+    limitBody(4 * 1024),
     validate("json", createInput),
     async (c) => {
       const input = c.req.valid("json");

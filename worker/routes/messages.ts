@@ -14,6 +14,7 @@ import { campaignRetry } from "../domain/quiet-hours";
 import { sendText } from "../messaging/send-text";
 import { liveMessage } from "../messaging/live";
 import type { Db } from "../db/client";
+import { limitBody } from "../middleware/body-limit";
 
 /**
  * The client makes one key per composed text, so a double click or a retried request sends it once. Stored
@@ -71,6 +72,8 @@ export const messageRoutes = new Hono<StaffEnv>()
       tags: ["messages"],
       summary: "Reply in a conversation (refused with 409 opted_out if the phone opted out)",
     }),
+    // 1,600 characters of text, up to 6 bytes each when JSON escapes them.
+    limitBody(16 * 1024),
     validate("param", idParam),
     validate("json", replySchema),
     async (c) => {
@@ -97,6 +100,7 @@ export const messageRoutes = new Hono<StaffEnv>()
       tags: ["messages"],
       summary: "Text a phone from a clinic number (starts the conversation)",
     }),
+    limitBody(16 * 1024),
     validate("json", directSchema),
     async (c) => {
       const session = c.get("session");

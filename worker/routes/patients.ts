@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { StaffEnv } from "../env";
@@ -18,6 +17,7 @@ import { MAX_IMPORT_ROWS, NotCsvError, parsePatientCsv, TooManyRowsError } from 
 import { AppError, badRequest, notFound, payloadTooLarge } from "../lib/errors";
 import { idParam, patientInput } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { limitBody } from "../middleware/body-limit";
 
 const searchQuery = z.strictObject({
   q: z.string().max(100).default(""),
@@ -71,6 +71,8 @@ export const patientRoutes = new Hono<StaffEnv>()
   .post(
     "/",
     describeRoute({ tags: ["patients"], summary: "Add a patient" }),
+    // Names and up to 2,000 characters of notes.
+    limitBody(16 * 1024),
     validate("json", patientInput),
     async (c) => {
       const input = c.req.valid("json");
@@ -106,6 +108,7 @@ export const patientRoutes = new Hono<StaffEnv>()
   .patch(
     "/:id",
     describeRoute({ tags: ["patients"], summary: "Edit a patient" }),
+    limitBody(16 * 1024),
     validate("param", idParam),
     validate("json", patientInput.partial()),
     async (c) => {
@@ -135,12 +138,7 @@ export const patientRoutes = new Hono<StaffEnv>()
         "All or nothing: with any row error the import answers 422 with every error and writes nothing.",
       requestBody: { content: { "text/csv": { schema: { type: "string" } } } },
     }),
-    bodyLimit({
-      maxSize: MAX_CSV_BYTES,
-      onError: () => {
-        throw payloadTooLarge("The file is larger than 2 MB.");
-      },
-    }),
+    limitBody(MAX_CSV_BYTES),
     validate("query", importQuery),
     async (c) => {
       const type = c.req.header("content-type") ?? "";

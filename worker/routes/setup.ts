@@ -8,6 +8,7 @@ import { timingSafeEqual, utf8 } from "../lib/crypto";
 import { hashPassword } from "../lib/passwords";
 import { emailSchema, passwordSchema, personName, timezoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { limitBody } from "../middleware/body-limit";
 
 const setupSchema = z.strictObject({
   practiceName: z.string().trim().min(1).max(100),
@@ -27,6 +28,7 @@ export const setupRoutes = new Hono<PublicEnv>().post(
     tags: ["setup"],
     summary: "Create the first practice and admin (Authorization: Bearer SETUP_TOKEN; once only)",
   }),
+  limitBody(4 * 1024),
   validate("json", setupSchema),
   async (c) => {
     const expected = c.env.SETUP_TOKEN;

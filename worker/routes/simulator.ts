@@ -10,6 +10,7 @@ import { notFound } from "../lib/errors";
 import { phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { receiveWebhook } from "../messaging/receive-webhook";
+import { limitBody } from "../middleware/body-limit";
 import { readWebhook } from "./webhook-body";
 
 /**
@@ -38,6 +39,8 @@ export const simulatorRoutes = new Hono<PublicEnv>()
       tags: ["simulator"],
       summary: "Text a clinic number as a patient's phone: { from, to, body }, through the real pipeline",
     }),
+    // { from, to, body } with at most 1,600 characters of text.
+    limitBody(8 * 1024),
     async (c) => {
       const raw = await readWebhook(c, "messages");
       const outcome = await receiveWebhook({
