@@ -67,7 +67,11 @@ describe("sign in", () => {
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
   });
 
-  it("refuses a disabled user with 403", async ({ expect }) => {
+  // Changed with issue 11 §3: a disabled account used to answer 403 account_disabled, which told a guesser
+  // both that the account exists and that the password was right. It now answers like a wrong password.
+  it("answers a disabled account like a wrong password, whether or not the password is right", async ({
+    expect,
+  }) => {
     const admin = await signInAdmin();
     const created = await call("/api/admin/users", {
       cookie: admin,
@@ -77,10 +81,20 @@ describe("sign in", () => {
     const { user } = await created.json<{ user: { id: number } }>();
     const tempCookie = await signIn("temp@example.com", "temporary-pass");
     await call(`/api/admin/users/${user.id}`, { method: "PATCH", cookie: admin, json: { active: false } });
-    const res = await call("/api/auth/login", {
+    const right = await call("/api/auth/login", {
       json: { email: "temp@example.com", password: "temporary-pass" },
     });
-    expect(res.status).toBe(403);
+    const wrong = await call("/api/auth/login", {
+      json: { email: "temp@example.com", password: "not-the-password" },
+    });
+    const unknown = await call("/api/auth/login", {
+      json: { email: "nobody-here@example.com", password: "not-the-password" },
+    });
+    expect([right.status, wrong.status, unknown.status]).toEqual([401, 401, 401]);
+    const answers = await Promise.all([right, wrong, unknown].map(errorOf));
+    expect(answers[0]).toEqual({ code: "invalid_credentials", message: answers[2]?.message });
+    expect(answers[1]).toEqual(answers[2]);
+    expect(right.headers.get("set-cookie")).toBeNull();
     // Disabling also ends the sessions the user already had.
     expect((await call("/api/auth/me", { cookie: tempCookie })).status).toBe(401);
   });

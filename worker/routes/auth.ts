@@ -7,8 +7,8 @@ import {
   clearLoginThrottle,
   createSession,
   deleteSession,
-  getLoginThrottle,
-  recordLoginFailure,
+  refundLoginAttempt,
+  reserveLoginAttempt,
 } from "../db/queries/sessions";
 import { findUserByEmail, getUser, updateUserRow } from "../db/queries/users";
 import { listVisibleNumbers, toNumberView } from "../db/queries/numbers";
@@ -19,6 +19,8 @@ import { DUMMY_HASH, verifyPassword } from "../lib/passwords";
 import { validate } from "../lib/validate";
 import { emailSchema } from "../lib/schemas";
 import { clearSessionCookie, setSessionCookie, viewerOf } from "../middleware/session";
+import { limitBody } from "../middleware/body-limit";
+import { clientKey } from "../domain/client-key";
 import { closeUserSockets } from "../realtime/close-sockets";
 
 const loginSchema = z.strictObject({ email: emailSchema, password: z.string().min(1).max(200) });
@@ -26,40 +28,58 @@ const preferencesSchema = z
   .strictObject({ muteAlerts: z.boolean().optional(), muteSound: z.boolean().optional() })
   .refine((p) => Object.keys(p).length > 0, "name at least one switch");
 
-/** Five wrong passwords for one e-mail within 15 minutes locks further tries until the window passes. */
-const MAX_FAILURES = 5;
+/**
+ * Sign-in attempts per 15-minute window: 5 for one e-mail (a person mistyping gets five tries), 20 for one
+ * client address (one guesser trying many accounts; a right password refunds its attempt, so a clinic where
+ * everyone signs in from one address is not locked out by its own staff). Both are reserved before the
+ * password is checked, so parallel guesses cannot outrun the count.
+ */
+const MAX_ATTEMPTS_PER_ACCOUNT = 5;
+const MAX_ATTEMPTS_PER_CLIENT = 20;
 const WINDOW_MS = 15 * 60_000;
+/** A sign-in body is an e-mail and a password: 4 KiB is ample, and nothing bigger is read. */
+const MAX_LOGIN_BYTES = 4 * 1024;
 
-/** The same answer for an unknown e-mail and a wrong password, so sign-in cannot probe for accounts. */
+/**
+ * The same answer for an unknown e-mail, a wrong password and a disabled account (whatever the password),
+ * so sign-in cannot probe for accounts, nor tell a guesser that a disabled account's password was right.
+ */
 const WRONG_CREDENTIALS = "The e-mail or password is not right.";
 
 /** Signing in is public: the one auth route on the allow-list. */
 export const signInRoutes = new Hono<PublicEnv>().post(
   "/login",
   describeRoute({ tags: ["auth"], summary: "Sign in; sets the session cookie" }),
+  limitBody(MAX_LOGIN_BYTES),
   validate("json", loginSchema),
   async (c) => {
     const { email, password } = c.req.valid("json");
     const db = c.get("db");
     const now = Date.now();
-    const throttleKey = `email:${email}`;
-    const throttle = await getLoginThrottle(db, throttleKey);
-    if (throttle && throttle.failures >= MAX_FAILURES && throttle.windowStartedAt > now - WINDOW_MS) {
-      const retryAfter = Math.ceil((throttle.windowStartedAt + WINDOW_MS - now) / 1000);
+    const accountKey = `email:${email}`;
+    const ipKey = clientKey(c.req.header("cf-connecting-ip"));
+    const attempt = await reserveLoginAttempt(
+      db,
+      [
+        { key: accountKey, limit: MAX_ATTEMPTS_PER_ACCOUNT },
+        { key: ipKey, limit: MAX_ATTEMPTS_PER_CLIENT },
+      ],
+      now,
+      WINDOW_MS,
+    );
+    if (!attempt.allowed) {
       throw new AppError(429, "too_many_attempts", "Too many sign-in attempts. Try again later.", {
-        "Retry-After": String(retryAfter),
+        "Retry-After": String(Math.ceil(attempt.retryAfterMs / 1000)),
       });
     }
     const user = await findUserByEmail(db, email);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok) {
-      await recordLoginFailure(db, throttleKey, now, WINDOW_MS);
-      throw unauthorized(WRONG_CREDENTIALS, "invalid_credentials");
-    }
-    if (!user.active) throw new AppError(403, "account_disabled", "This account has been disabled.");
+    // A disabled account is refused like a wrong password even when the password is right: the attempt
+    // stays counted, and the answer says nothing about whether the account exists or the guess was good.
+    if (!user || !ok || !user.active) throw unauthorized(WRONG_CREDENTIALS, "invalid_credentials");
     const token = randomToken();
     await createSession(db, await sha256Hex(token), user.id, now);
-    await clearLoginThrottle(db, throttleKey);
+    await Promise.all([clearLoginThrottle(db, accountKey), refundLoginAttempt(db, ipKey)]);
     await auditInsert(db, { orgId: user.orgId, userId: user.id, action: "auth.sign_in" }, now);
     setSessionCookie(c, token);
     const view = await getUser(db, user.orgId, user.id);
@@ -107,6 +127,7 @@ export const accountRoutes = new Hono<StaffEnv>()
       tags: ["auth"],
       summary: "The user's own notification switches (mute the toast or the chime the admin granted)",
     }),
+    limitBody(1024),
     validate("json", preferencesSchema),
     async (c) => {
       const session = c.get("session");

@@ -30,24 +30,48 @@ export function deleteUserSessions(db: Db, userId: number) {
   return db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
-/** Failures of `key` counted in the current window; the window restarts once it has passed. */
-export async function recordLoginFailure(db: Db, key: string, now: number, windowMs: number) {
-  await db
+/** One sign-in throttle counter: a key (`email:…` or `ip:…`) and how many attempts it may reserve. */
+export type ThrottleKey = { key: string; limit: number };
+
+/**
+ * Reserves one sign-in attempt on every key, in one statement, before any password is checked: each row's
+ * count goes up by one (restarting at 1 when its window has passed) and the new counts come back. SQLite runs
+ * the upsert atomically, so fifty parallel guesses get counts 1…50 and only those within the limit may go on;
+ * reading the count first and recording a failure after the check let every parallel guess through. The
+ * `failures` column counts reserved attempts: a right password clears or refunds its own (see below).
+ * Answers whether the attempt is allowed and, when not, when the earliest blocking window ends.
+ */
+export async function reserveLoginAttempt(db: Db, keys: ThrottleKey[], now: number, windowMs: number) {
+  const expired = sql`${loginThrottle.windowStartedAt} <= ${now - windowMs}`;
+  const rows = await db
     .insert(loginThrottle)
-    .values({ key, failures: 1, windowStartedAt: now })
+    .values(keys.map(({ key }) => ({ key, failures: 1, windowStartedAt: now })))
     .onConflictDoUpdate({
       target: loginThrottle.key,
       set: {
-        failures: sql`CASE WHEN ${loginThrottle.windowStartedAt} < ${now - windowMs} THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
-        windowStartedAt: sql`CASE WHEN ${loginThrottle.windowStartedAt} < ${now - windowMs} THEN ${now} ELSE ${loginThrottle.windowStartedAt} END`,
+        failures: sql`CASE WHEN ${expired} THEN 1 ELSE ${loginThrottle.failures} + 1 END`,
+        windowStartedAt: sql`CASE WHEN ${expired} THEN ${now} ELSE ${loginThrottle.windowStartedAt} END`,
       },
-    });
+    })
+    .returning();
+  const blocked = rows.filter((row) => row.failures > (keys.find((k) => k.key === row.key)?.limit ?? 0));
+  if (blocked.length === 0) return { allowed: true as const };
+  const retryAt = Math.max(...blocked.map((row) => row.windowStartedAt + windowMs));
+  return { allowed: false as const, retryAfterMs: Math.max(retryAt - now, 1000) };
 }
 
-export async function getLoginThrottle(db: Db, key: string) {
-  return db.query.loginThrottle.findFirst({ where: eq(loginThrottle.key, key) });
-}
-
+/** A right password: the account's count starts over. */
 export async function clearLoginThrottle(db: Db, key: string) {
   await db.delete(loginThrottle).where(eq(loginThrottle.key, key));
+}
+
+/**
+ * A right password gives back the attempt it reserved on a shared key (the client's IP), so a clinic whose
+ * staff all sign in from one address is limited by its wrong passwords, not by how many people work there.
+ */
+export async function refundLoginAttempt(db: Db, key: string) {
+  await db
+    .update(loginThrottle)
+    .set({ failures: sql`max(${loginThrottle.failures} - 1, 0)` })
+    .where(eq(loginThrottle.key, key));
 }
