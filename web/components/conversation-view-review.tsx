@@ -4,7 +4,12 @@ import { longDate } from "../lib/queue-format";
 import type { OptOutReview } from "../lib/queue-types";
 import { decideOptOutReview } from "../lib/thread-store";
 
-type Props = { review: OptOutReview; timeZone: string };
+type Props = {
+  review: OptOutReview;
+  timeZone: string;
+  /** The text itself is not on screen: say when it came. */
+  earlier?: boolean;
+};
 
 /**
  * Under a text that may be an opt-out ("I need to cancel"): the question and its two answers while no one has
@@ -41,8 +46,9 @@ export function OptOutReviewNote(props: Props) {
         fallback={
           <div role="group" aria-label="Possible opt-out">
             <p>
-              <strong>This may be an opt-out request.</strong> Campaigns to this phone are held until someone
-              decides.
+              <strong>This may be an opt-out request.</strong>
+              <Show when={props.earlier}> (a text of {longDate(props.review.at, props.timeZone)})</Show>{" "}
+              Campaigns to this phone are held until someone decides.
             </p>
             <div class="actions">
               <button

@@ -61,6 +61,14 @@ export function ConversationView(props: Props) {
   };
   /** The staff question (or its answer) under a text that may be an opt-out. */
   const reviewFor = (messageId: number) => thread.optOutReviews.find((r) => r.messageId === messageId);
+  /**
+   * Undecided reviews whose text is not on screen (older than the loaded page, or pruned with the queue
+   * window): listed after the thread, so a hold is never left without its buttons.
+   */
+  const unseenReviews = () => {
+    const shown = new Set(thread.messages.map((m) => m.id));
+    return thread.optOutReviews.filter((r) => r.decision === null && !shown.has(r.messageId));
+  };
   /** Changes no text caused (the carrier's own block), listed after the thread. */
   const carrierNotes = () => thread.optOutHistory.filter((c) => c.messageId === null);
 
@@ -169,6 +177,9 @@ export function ConversationView(props: Props) {
                   {optOutNote(change)} · {longDate(change.at, props.timeZone)}
                 </li>
               )}
+            </For>
+            <For each={unseenReviews()}>
+              {(review) => <OptOutReviewNote review={review} timeZone={props.timeZone} earlier />}
             </For>
           </ol>
         </Show>
