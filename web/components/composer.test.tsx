@@ -111,3 +111,18 @@ describe("composer sending", () => {
     expect(onSend.mock.calls[2]?.[1]).not.toBe(onSend.mock.calls[0]?.[1]);
   });
 });
+
+describe("composer warning", () => {
+  it("shows a warning tied to the box, and still sends", async () => {
+    const onSend = vi.fn((_body: string, _key: string) => Promise.resolve());
+    const view = render(() => (
+      <Composer label="Reply to Test Patient" onSend={onSend} warning="This may be an opt-out request." />
+    ));
+    const box = view.getByLabelText("Reply to Test Patient");
+    expect(view.getByRole("status")).toHaveTextContent("This may be an opt-out request.");
+    expect(box).toHaveAccessibleDescription(/This may be an opt-out request\./);
+    fireEvent.input(box, { target: { value: "We will call you." } });
+    fireEvent.click(view.getByRole("button", { name: "Send" }));
+    await vi.waitFor(() => expect(onSend).toHaveBeenCalledWith("We will call you.", expect.any(String)));
+  });
+});

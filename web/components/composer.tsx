@@ -9,6 +9,8 @@ type Props = {
   label: string;
   /** Sends one composed text; the key is the same for every try of the same text. */
   onSend: (body: string, idempotencyKey: string) => Promise<void>;
+  /** Shown above the box while something needs care first (a possible opt-out nobody has decided). */
+  warning?: string | undefined;
 };
 
 /**
@@ -59,6 +61,13 @@ export function Composer(props: Props) {
         void send();
       }}
     >
+      <Show when={props.warning}>
+        {(warning) => (
+          <p class="counter-warning" role="status" id={`${id}-warning`}>
+            {warning()}
+          </p>
+        )}
+      </Show>
       <label for={id} class="visually-hidden">
         {props.label}
       </label>
@@ -67,7 +76,7 @@ export function Composer(props: Props) {
         rows="3"
         maxLength={MESSAGE_MAX_LENGTH}
         placeholder="Type a text message…"
-        aria-describedby={`${id}-count`}
+        aria-describedby={props.warning ? `${id}-warning ${id}-count` : `${id}-count`}
         value={draft()}
         onInput={(e) => edit(e.currentTarget.value)}
         onKeyDown={(e) => {

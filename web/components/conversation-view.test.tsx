@@ -30,15 +30,28 @@ function message(id: number, direction: "in" | "out", body: string, extra: objec
 }
 
 type Change = { optedOut: boolean; keyword: string; messageId: number | null; at: number };
+type Review = {
+  messageId: number;
+  keyword: string;
+  at: number;
+  decision: "opt_out" | "not_opt_out" | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
+};
 
 function renderView(
   optedOutAt: number | null,
   answers: Parameters<typeof fakeApi>[0] = {},
   history: Change[] = [],
+  reviews: Review[] = [],
 ) {
   const api = fakeApi({
     "GET /api/conversations/2": {
-      json: { conversation: { ...ALVAREZ, unread: false, optedOutAt }, optOutHistory: history },
+      json: {
+        conversation: { ...ALVAREZ, unread: false, optedOutAt },
+        optOutHistory: history,
+        optOutReviews: reviews,
+      },
     },
     "GET /api/conversations/2/messages": {
       json: {
@@ -96,6 +109,7 @@ describe("conversation view", () => {
         json: {
           conversation: { ...ALVAREZ, unread: false, optedOutAt: stopped ? STOPPED_AT : null },
           optOutHistory: [],
+          optOutReviews: [],
         },
       }),
       "POST /api/conversations/2/messages": () => {
@@ -133,5 +147,118 @@ describe("conversation view", () => {
     expect(
       view.getByText(/The carrier reports this phone opted out \(error 21610\) · March 4, 2026/),
     ).toBeInTheDocument();
+  });
+});
+
+describe("a text that may be an opt-out", () => {
+  const pending: Review = {
+    messageId: 2,
+    keyword: "cancel",
+    at: STOPPED_AT - 60_000,
+    decision: null,
+    decidedBy: null,
+    decidedAt: null,
+  };
+  const WARNING = /may be an opt-out request\. Replies and reminders still go/;
+
+  it("Opt out this phone: sends the decision and shows the opted-out banner", async () => {
+    let decided = false;
+    const { view, sent } = renderView(null, {
+      "GET /api/conversations/2": () => ({
+        json: {
+          conversation: { ...ALVAREZ, unread: false, optedOutAt: decided ? STOPPED_AT : null },
+          optOutHistory: decided
+            ? [{ optedOut: true, keyword: "review:cancel", messageId: 2, at: STOPPED_AT }]
+            : [],
+          optOutReviews: [
+            decided
+              ? { ...pending, decision: "opt_out", decidedBy: "Dana Admin", decidedAt: STOPPED_AT }
+              : pending,
+          ],
+        },
+      }),
+      "POST /api/conversations/2/opt-out-review": () => {
+        decided = true;
+        return {
+          json: {
+            review: {
+              messageId: 2,
+              keyword: "cancel",
+              decision: "opt_out",
+              decidedBy: "Dana Admin",
+              decidedAt: STOPPED_AT,
+            },
+          },
+        };
+      },
+    });
+    expect(await view.findByText("This may be an opt-out request.")).toBeInTheDocument();
+    expect(view.getByRole("status")).toHaveTextContent(WARNING);
+    fireEvent.click(view.getByRole("button", { name: "Opt out this phone" }));
+    expect(await view.findByText(BANNER)).toBeInTheDocument();
+    const post = sent.find(
+      (r) => r.method === "POST" && r.url.pathname === "/api/conversations/2/opt-out-review",
+    );
+    expect(JSON.parse(post?.body ?? "null")).toEqual({ messageId: 2, decision: "opt_out" });
+    expect(await view.findByText(/Opted out this phone: Dana Admin · March 4, 2026/)).toBeInTheDocument();
+    expect(view.queryByRole("button", { name: "Opt out this phone" })).toBeNull();
+    expect(await view.findByText("Opted out of texts by a staff decision on this text")).toBeInTheDocument();
+  });
+
+  it("Not an opt-out: sends the decision, says who decided, and the composer warning goes", async () => {
+    let decided = false;
+    const { view, sent } = renderView(null, {
+      "GET /api/conversations/2": () => ({
+        json: {
+          conversation: { ...ALVAREZ, unread: false, optedOutAt: null },
+          optOutHistory: [],
+          optOutReviews: [
+            decided
+              ? { ...pending, decision: "not_opt_out", decidedBy: "Dana Admin", decidedAt: STOPPED_AT }
+              : pending,
+          ],
+        },
+      }),
+      "POST /api/conversations/2/opt-out-review": () => {
+        decided = true;
+        return {
+          json: {
+            review: {
+              messageId: 2,
+              keyword: "cancel",
+              decision: "not_opt_out",
+              decidedBy: "Dana Admin",
+              decidedAt: STOPPED_AT,
+            },
+          },
+        };
+      },
+    });
+    fireEvent.click(await view.findByRole("button", { name: "Not an opt-out" }));
+    expect(await view.findByText(/Marked not an opt-out: Dana Admin · March 4, 2026/)).toBeInTheDocument();
+    const post = sent.find(
+      (r) => r.method === "POST" && r.url.pathname === "/api/conversations/2/opt-out-review",
+    );
+    expect(JSON.parse(post?.body ?? "null")).toEqual({ messageId: 2, decision: "not_opt_out" });
+    expect(view.queryByText(WARNING)).toBeNull();
+    expect(view.queryByRole("button", { name: "Not an opt-out" })).toBeNull();
+    expect(view.getByLabelText("Reply to Maria Alvarez, Diego Alvarez")).toBeInTheDocument();
+  });
+
+  it("shows the server's refusal beside the buttons when someone already decided", async () => {
+    const { view } = renderView(
+      null,
+      {
+        "POST /api/conversations/2/opt-out-review": apiError(
+          409,
+          "already_decided",
+          "Someone already decided this text.",
+        ),
+      },
+      [],
+      [pending],
+    );
+    fireEvent.click(await view.findByRole("button", { name: "Not an opt-out" }));
+    expect(await view.findByText("Someone already decided this text.")).toBeInTheDocument();
   });
 });

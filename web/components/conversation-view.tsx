@@ -2,8 +2,9 @@ import { createEffect, createSignal, For, lazy, on, Show } from "solid-js";
 import { api, ApiError, call, messageOf } from "../lib/api";
 import { conversationName, longDate, optOutNote } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
-import { loadOlder, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
+import { loadOlder, pendingOptOutReview, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
 import { Composer } from "./composer";
+import { OptOutReviewNote } from "./conversation-view-review";
 import { MessageBubble } from "./message-bubble";
 import { OptedOutBanner } from "./opted-out-banner";
 import { Alert } from "./ui/Alert";
@@ -57,6 +58,16 @@ export function ConversationView(props: Props) {
   const noteFor = (messageId: number) => {
     const change = thread.optOutHistory.findLast((c) => c.messageId === messageId);
     return change ? optOutNote(change) : undefined;
+  };
+  /** The staff question (or its answer) under a text that may be an opt-out. */
+  const reviewFor = (messageId: number) => thread.optOutReviews.find((r) => r.messageId === messageId);
+  /**
+   * Undecided reviews whose text is not on screen (older than the loaded page, or pruned with the queue
+   * window): listed after the thread, so a hold is never left without its buttons.
+   */
+  const unseenReviews = () => {
+    const shown = new Set(thread.messages.map((m) => m.id));
+    return thread.optOutReviews.filter((r) => r.decision === null && !shown.has(r.messageId));
   };
   /** Changes no text caused (the carrier's own block), listed after the thread. */
   const carrierNotes = () => thread.optOutHistory.filter((c) => c.messageId === null);
@@ -146,13 +157,18 @@ export function ConversationView(props: Props) {
           <ol class="bubbles" role="log" aria-label={`Messages with ${name()}`}>
             <For each={thread.messages}>
               {(message) => (
-                <MessageBubble
-                  message={message}
-                  patientName={name()}
-                  timeZone={props.timeZone}
-                  onRetry={(m) => void retry(m)}
-                  note={noteFor(message.id)}
-                />
+                <>
+                  <MessageBubble
+                    message={message}
+                    patientName={name()}
+                    timeZone={props.timeZone}
+                    onRetry={(m) => void retry(m)}
+                    note={noteFor(message.id)}
+                  />
+                  <Show when={reviewFor(message.id)}>
+                    {(review) => <OptOutReviewNote review={review()} timeZone={props.timeZone} />}
+                  </Show>
+                </>
               )}
             </For>
             <For each={carrierNotes()}>
@@ -162,6 +178,9 @@ export function ConversationView(props: Props) {
                 </li>
               )}
             </For>
+            <For each={unseenReviews()}>
+              {(review) => <OptOutReviewNote review={review} timeZone={props.timeZone} earlier />}
+            </For>
           </ol>
         </Show>
       </div>
@@ -169,7 +188,15 @@ export function ConversationView(props: Props) {
         when={thread.conversation?.optedOutAt}
         fallback={
           <Show when={thread.conversation}>
-            <Composer label={`Reply to ${name()}`} onSend={send} />
+            <Composer
+              label={`Reply to ${name()}`}
+              onSend={send}
+              warning={
+                pendingOptOutReview()
+                  ? "A text in this conversation may be an opt-out request. Replies and reminders still go; campaigns are held until someone decides."
+                  : undefined
+              }
+            />
           </Show>
         }
       >

@@ -83,6 +83,8 @@ export function statusLabel(message: LiveMessage): string | null {
 export function optOutNote(change: Pick<OptOutChange, "optedOut" | "keyword">): string {
   const carrier = /^carrier:(.+)$/.exec(change.keyword);
   if (carrier) return `The carrier reports this phone opted out (error ${carrier[1] ?? "unknown"})`;
+  // "review:cancel": staff decided that a text which may have been an opt-out was one.
+  if (change.keyword.startsWith("review:")) return "Opted out of texts by a staff decision on this text";
   const how = /\s/.test(change.keyword) ? `"${change.keyword}"` : change.keyword.toUpperCase();
   return change.optedOut ? `Opted out of texts by texting ${how}` : `Opted back in by texting ${how}`;
 }

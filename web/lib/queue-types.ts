@@ -16,4 +16,5 @@ export type LiveMessage = ThreadPage["messages"][number];
 export type LiveEvent = CatchUp["events"][number];
 export type MessageStatus = LiveMessage["status"];
 export type OptOutChange = ConversationAnswer["optOutHistory"][number];
+export type OptOutReview = ConversationAnswer["optOutReviews"][number];
 export type ClinicNumber = { id: number; e164: string; label: string };

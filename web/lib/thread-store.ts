@@ -9,7 +9,7 @@ import { api, call, messageOf } from "./api";
 import { markRead } from "./queue-store";
 // The server's own rule (a pure module), so screen and database agree on which status may replace which.
 import { statusRank } from "../../worker/shared/status";
-import type { Conversation, LiveEvent, LiveMessage, OptOutChange } from "./queue-types";
+import type { Conversation, LiveEvent, LiveMessage, OptOutChange, OptOutReview } from "./queue-types";
 
 const PAGE_SIZE = 50;
 
@@ -19,6 +19,8 @@ type ThreadState = {
   messages: LiveMessage[];
   /** Every opt-out and opt-in of this phone on this number, oldest first. */
   optOutHistory: OptOutChange[];
+  /** Texts that may be opt-outs, oldest first; an undecided one holds campaigns until staff decide. */
+  optOutReviews: OptOutReview[];
   hasMore: boolean;
   loading: boolean;
   loadingOlder: boolean;
@@ -30,6 +32,7 @@ const EMPTY: ThreadState = {
   conversation: null,
   messages: [],
   optOutHistory: [],
+  optOutReviews: [],
   hasMore: false,
   loading: false,
   loadingOlder: false,
@@ -50,7 +53,7 @@ export async function openThread(id: number, options: { markRead?: boolean } = {
   else setThread({ loading: true, error: null });
   try {
     const param = { id: String(id) };
-    const [{ conversation, optOutHistory }, page] = await Promise.all([
+    const [{ conversation, optOutHistory, optOutReviews }, page] = await Promise.all([
       call(api.api.conversations[":id"].$get({ param })),
       call(api.api.conversations[":id"].messages.$get({ param, query: { limit: String(PAGE_SIZE) } })),
     ]);
@@ -60,6 +63,7 @@ export async function openThread(id: number, options: { markRead?: boolean } = {
     batch(() => {
       setThread("conversation", reconcile(conversation));
       setThread("optOutHistory", optOutHistory);
+      setThread("optOutReviews", optOutReviews);
       setThread("messages", reconcile([...page.messages].reverse(), { key: "id" }));
       setThread({ hasMore: page.hasMore, loading: false });
       for (const event of missed) applyToThread(event);
@@ -131,7 +135,11 @@ export function applyToThread(event: LiveEvent) {
       if (event.conversationId !== thread.id) return;
       upsertMessage(event.message);
       // The server marks the conversation unread on every inbound text (until someone reads it).
-      if (open && event.message.direction === "in") setThread("conversation", "unread", true);
+      if (open && event.message.direction === "in") {
+        setThread("conversation", "unread", true);
+        // Whether the text may be an opt-out is the server's reading: ask for it.
+        void refreshOptOutHistory(open.id);
+      }
       return;
     case "message_status":
       if (event.conversationId !== thread.id) return;
@@ -157,11 +165,46 @@ export function applyToThread(event: LiveEvent) {
   }
 }
 
+/** Whether any text of the open conversation may be an opt-out that no one has decided yet. */
+export function pendingOptOutReview(): boolean {
+  return thread.optOutReviews.some((r) => r.decision === null);
+}
+
+/**
+ * Staff decide a possible opt-out. The answer updates the text at once; the conversation is read again for
+ * the opt-out state and history ("Opt out this phone" also arrives as a live opt-out event).
+ */
+export async function decideOptOutReview(messageId: number, decision: "opt_out" | "not_opt_out") {
+  const id = thread.id;
+  if (id === null) return;
+  const { review } = await call(
+    api.api.conversations[":id"]["opt-out-review"].$post({
+      param: { id: String(id) },
+      json: { messageId, decision },
+    }),
+  );
+  if (thread.id !== id) return;
+  setThread("optOutReviews", (r) => r.messageId === messageId, {
+    decision: review.decision,
+    decidedBy: review.decidedBy,
+    decidedAt: review.decidedAt,
+  });
+  if (decision === "opt_out") setOptedOut(review.decidedAt);
+  await refreshOptOutHistory(id);
+}
+
 /** The event says the state changed; the history (keyword, causing text) comes from the server. */
 async function refreshOptOutHistory(id: number) {
   try {
-    const { optOutHistory } = await call(api.api.conversations[":id"].$get({ param: { id: String(id) } }));
-    if (thread.id === id) setThread("optOutHistory", optOutHistory);
+    const { conversation, optOutHistory, optOutReviews } = await call(
+      api.api.conversations[":id"].$get({ param: { id: String(id) } }),
+    );
+    if (thread.id !== id) return;
+    batch(() => {
+      setThread("optOutHistory", optOutHistory);
+      setThread("optOutReviews", optOutReviews);
+      setOptedOut(conversation.optedOutAt);
+    });
   } catch {
     // The banner already shows the new state; the history catches up when the conversation is reopened.
   }

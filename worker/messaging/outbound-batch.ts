@@ -2,7 +2,8 @@
  * @module Accepting a practice-system batch of reminder or campaign texts (POST /api/v1/messages).
  *
  * Every recipient gets its own answer: queued (goes out within seconds), held (a campaign text outside quiet
- * hours, stored and sent when the window opens), or refused with a reason (unknown patient, invalid or
+ * hours, stored and sent when the window opens; or to a phone whose possible opt-out staff have not decided
+ * yet, sent once they decide it was not one), or refused with a reason (unknown patient, invalid or
  * not-mobile phone, opted out). Accepted texts are stored `queued` with a `send_after` time in ONE D1 batch
  * and the request returns at once; the clinic number's Durable Object sends them at the carrier's pace
  * (messaging/outbound-drain.ts). Each stored text lives in the ordinary conversation of the clinic number and
@@ -10,6 +11,7 @@
  */
 import type { Db } from "../db/client";
 import { messagesByKeys, insertQueuedBatch, optedOutAmong } from "../db/queries/outbound-batch";
+import { pendingReviewAmong } from "../db/queries/opt-out-reviews";
 import { patientsByExternalIds, timezonesByPhone } from "../db/queries/patient-sync";
 import type { ClinicNumber, Organization } from "../db/schema";
 import { campaignSendTime } from "../domain/quiet-hours";
@@ -22,7 +24,13 @@ export type RefusalReason = "unknown_patient" | "invalid_phone" | "not_mobile" |
 
 export type RecipientResult =
   | { index: number; status: "queued"; messageId: number; sendAfter: number }
-  | { index: number; status: "held"; reason: "quiet_hours"; messageId: number; sendAfter: number }
+  | {
+      index: number;
+      status: "held";
+      reason: "quiet_hours" | "opt_out_review";
+      messageId: number;
+      sendAfter: number;
+    }
   | { index: number; status: "refused"; reason: RefusalReason; message: string };
 
 const REFUSALS: Record<RefusalReason, string> = {
@@ -105,6 +113,15 @@ export async function queueApiMessages(input: QueueInput): Promise<{
     else toStore.push({ ...c, sendAfter });
   }
 
+  // Campaigns wait for staff to decide a possible opt-out ("I need to cancel"); reminders still go.
+  const inReview =
+    input.kind === "campaign"
+      ? await pendingReviewAmong(
+          db,
+          number.id,
+          candidates.map((c) => c.phone),
+        )
+      : new Set<string>();
   const stored = await insertQueuedBatch(db, {
     number,
     kind: input.kind,
@@ -119,6 +136,18 @@ export async function queueApiMessages(input: QueueInput): Promise<{
     if (!text) continue;
     // A text the drain already took has no send_after any more: it was due, so it answers as queued.
     const sendAfter = text.sendAfter ?? text.createdAt;
+    // Only a text still waiting is held: one a retry finds already sent answers as it did.
+    const waiting = !("status" in text) || text.status === "queued";
+    if (waiting && inReview.has(c.phone)) {
+      results.push({
+        index: c.index,
+        status: "held",
+        reason: "opt_out_review",
+        messageId: text.id,
+        sendAfter,
+      });
+      continue;
+    }
     results.push(
       sendAfter > text.createdAt
         ? { index: c.index, status: "held", reason: "quiet_hours", messageId: text.id, sendAfter }

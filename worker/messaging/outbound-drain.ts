@@ -14,6 +14,7 @@ import type { Env } from "../env";
 import type { Db } from "../db/client";
 import { findNumberById } from "../db/queries/numbers";
 import { getOptOut } from "../db/queries/opt-outs";
+import { hasPendingReview, REVIEW_RECHECK_MS } from "../db/queries/opt-out-reviews";
 import { getOrganization } from "../db/queries/organizations";
 import {
   claimQueued,
@@ -76,6 +77,12 @@ export async function drainQueued(
       const failed = await failQueued(db, message.id, refusal("opted_out"), now());
       if (failed) await publishMessage(env, db, failed);
       result.failed++;
+      continue;
+    }
+    // A possible opt-out staff have not decided holds campaigns (the decision makes them due again).
+    if (message.kind === "campaign" && (await hasPendingReview(db, numberId, phone))) {
+      await deferQueued(db, message.id, now() + REVIEW_RECHECK_MS);
+      result.held++;
       continue;
     }
     const claimed = await claimQueued(db, message.id, now());

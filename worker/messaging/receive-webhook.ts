@@ -15,7 +15,7 @@ import type {
   WebhookOutcome,
 } from "../carriers/carrier";
 import { describeCarrierError } from "../carriers/registry";
-import { detectKeyword } from "../domain/keywords";
+import { classifyInbound } from "../domain/keywords";
 import { measureText } from "../shared/segments";
 import { isTerminal } from "../shared/status";
 import { forbidden, notFound } from "../lib/errors";
@@ -66,7 +66,8 @@ async function storeText<P>(
   eventId: string | null,
 ): Promise<WebhookOutcome> {
   const { db, env, now } = input;
-  const keyword = detectKeyword(text.body);
+  const read = classifyInbound(text.body);
+  const keyword = "match" in read ? read.match : null;
   const stored = await storeInbound(db, {
     number,
     carrier: input.adapter.name,
@@ -76,6 +77,7 @@ async function storeText<P>(
     ...measureText(text.body),
     eventId,
     keyword,
+    possibleOptOut: read.kind === "possible-opt-out" ? read.keyword : null,
     now,
   });
   if (!stored) return "duplicate";

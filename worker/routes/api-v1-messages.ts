@@ -44,7 +44,8 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
         "Queue a reminder or campaign text to up to 1,000 patients or phones, with a result per recipient",
       description:
         "Each recipient is queued (sent within seconds, at the carrier's pace), held (a campaign text outside " +
-        "the practice's quiet hours in the patient's time zone: sent when the window opens) or refused with a " +
+        "the practice's quiet hours in the patient's time zone: sent when the window opens; reason opt_out_review: " +
+        "the patient's last text may be an opt-out and staff have not decided yet) or refused with a " +
         "reason: unknown_patient, invalid_phone, not_mobile, opted_out, quiet_hours. Reminders are never held. " +
         "The same idempotencyKey again stores nothing new and answers with the same message ids. A number of " +
         "another practice: 404. More than 1,000 recipients: 413.",

@@ -17,6 +17,7 @@ import {
 import type { Conversation } from "../db/schema";
 import { formatPhone } from "../shared/phone";
 import { listOptOutEvents } from "../db/queries/opt-outs";
+import { listOptOutReviews } from "../db/queries/opt-out-reviews";
 import { badRequest, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
@@ -55,7 +56,7 @@ function toRow(c: WithPeople) {
 }
 
 /** A conversation the caller may see (their practice, a number visible to them), else 404. */
-async function visibleConversation(db: Db, viewer: Viewer, id: number): Promise<Conversation> {
+export async function visibleConversation(db: Db, viewer: Viewer, id: number): Promise<Conversation> {
   const conversation = await getConversation(db, viewer.orgId, id);
   if (!conversation || !(await findVisibleNumber(db, viewer, conversation.numberId))) {
     throw notFound("Conversation");
@@ -144,23 +145,34 @@ export const conversationRoutes = new Hono<StaffEnv>()
     "/:id",
     describeRoute({
       tags: ["queue"],
-      summary: "A conversation with who is texting, the opt-out state and its opt-out history",
+      summary:
+        "A conversation with who is texting, the opt-out state, its opt-out history and the texts that may be opt-outs",
     }),
     validate("param", idParam),
     async (c) => {
       const session = c.get("session");
       const db = c.get("db");
       const conversation = await visibleConversation(db, viewerOf(session), c.req.valid("param").id);
-      const [[row], history] = await Promise.all([
+      const [[row], history, reviews] = await Promise.all([
         withPeople(db, session.org.id, [conversation]),
         listOptOutEvents(db, conversation.numberId, conversation.phone),
+        listOptOutReviews(db, conversation.numberId, conversation.phone),
       ]);
       if (!row) throw notFound("Conversation");
       // Every opt-out and opt-in, oldest first, so the thread can show when and how each happened.
       const optOutHistory = history
         .map((e) => ({ optedOut: e.optedOut, keyword: e.keyword, messageId: e.messageId, at: e.createdAt }))
         .reverse();
-      return c.json({ conversation: toRow(row), optOutHistory }, 200);
+      // Texts that may be opt-outs, oldest first: undecided ones (decision null) hold campaigns to the phone.
+      const optOutReviews = reviews.map(({ review: r, decidedByName }) => ({
+        messageId: r.messageId,
+        keyword: r.keyword,
+        at: r.createdAt,
+        decision: r.decision,
+        decidedBy: r.decision === null ? null : (decidedByName ?? "A former user"),
+        decidedAt: r.decidedAt,
+      }));
+      return c.json({ conversation: toRow(row), optOutHistory, optOutReviews }, 200);
     },
   )
   .get(

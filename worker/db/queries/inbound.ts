@@ -7,6 +7,7 @@ import {
   liveEvents,
   messages,
   optOutEvents,
+  optOutReviews,
   optOuts,
   type Carrier,
   type ClinicNumber,
@@ -28,6 +29,8 @@ export type InboundRow = {
   eventId: string | null;
   /** STOP or START: the opt-out state changes in the same batch as the message, so neither is ever lost. */
   keyword: KeywordMatch | null;
+  /** The opt-out word of a text that may be an opt-out: a review waits for staff, stored with the message. */
+  possibleOptOut: string | null;
   now: number;
 };
 
@@ -118,6 +121,7 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
       .set({ lastMessageAt: now, lastMessagePreview: previewOf(row.body), unread: true })
       .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), inserted)),
     ...optOutStatements(db, row, nonce, inserted),
+    ...reviewStatements(db, row, nonce),
   ]);
   const [inserted0] = stored;
   const [eventRow] = event;
@@ -165,5 +169,20 @@ function optOutStatements(db: Db, row: InboundRow, nonce: string, inserted: SQL)
           changedAt: sql`excluded.changed_at`,
         },
       }),
+  ];
+}
+
+/** A possible opt-out waits for staff: one review row, only when this request stored the message. */
+function reviewStatements(db: Db, row: InboundRow, nonce: string) {
+  if (row.possibleOptOut === null) return [];
+  const { number, phone, now } = row;
+  return [
+    db
+      .insert(optOutReviews)
+      .select(
+        sql`select null, ${number.orgId}, ${number.id}, ${phone}, id, ${row.possibleOptOut}, ${now}, null, null, null
+          from messages where number_id = ${number.id} and idempotency_key = ${nonce}`,
+      )
+      .onConflictDoNothing(),
   ];
 }

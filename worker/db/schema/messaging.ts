@@ -166,3 +166,40 @@ export const liveEvents = sqliteTable(
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type OptOutEvent = typeof optOutEvents.$inferSelect;
+
+export const OPT_OUT_REVIEW_DECISIONS = ["opt_out", "not_opt_out"] as const;
+export type OptOutReviewDecision = (typeof OPT_OUT_REVIEW_DECISIONS)[number];
+
+/**
+ * An inbound text that may be an opt-out ("I need to cancel", domain/keywords.ts): staff decide. While a row
+ * of a phone has no decision, campaigns to it are held; reminders and staff replies still go. The decision,
+ * who made it and when are the audit trail and show in the opt-out history.
+ */
+export const optOutReviews = sqliteTable(
+  "opt_out_reviews",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    numberId: integer("number_id")
+      .notNull()
+      .references(() => clinicNumbers.id),
+    phone: text("phone").notNull(),
+    /** Not a foreign key: the message may be pruned with the queue window, the review is kept. */
+    messageId: integer("message_id").notNull(),
+    /** The opt-out word that appeared ("cancel"), never the text itself. */
+    keyword: text("keyword").notNull(),
+    createdAt: createdAt(),
+    decision: text("decision", { enum: OPT_OUT_REVIEW_DECISIONS }),
+    decidedBy: integer("decided_by").references(() => users.id),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    uniqueIndex("opt_out_reviews_message_unique").on(t.messageId),
+    index("opt_out_reviews_pending_idx")
+      .on(t.numberId, t.phone)
+      .where(sql`decision is null`),
+  ],
+);
+export type OptOutReview = typeof optOutReviews.$inferSelect;
