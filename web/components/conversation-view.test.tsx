@@ -124,6 +124,36 @@ describe("conversation view", () => {
     expect(view.queryByRole("textbox")).toBeNull();
   });
 
+  it.for([
+    ["as stored (201)", 201, {}],
+    ["as a repeat of the same key (200, replayed)", 200, { replayed: true }],
+  ] as const)(
+    "shows a failed reply the server answers %s, with its reason and a Retry",
+    async ([, status, extra]) => {
+      const failed = message(4, "out", "Are you still there?", {
+        kind: "reply",
+        status: "failed",
+        errorCode: "credentials",
+        errorReason: "The clinic number's carrier credentials could not be read, so the text was not sent.",
+      });
+      const { view } = renderView(null, {
+        "POST /api/conversations/2/messages": { status, json: { message: failed, ...extra } },
+      });
+      const box = await view.findByLabelText("Reply to Maria Alvarez, Diego Alvarez");
+      fireEvent.input(box, { target: { value: "Are you still there?" } });
+      fireEvent.keyDown(box, { key: "Enter" });
+      const log = await view.findByRole("log", { name: "Messages with Maria Alvarez, Diego Alvarez" });
+      expect(
+        await view.findByText(
+          /credentials could not be read, so the text was not sent\. \(error credentials\)/,
+        ),
+      ).toBeInTheDocument();
+      expect(log).toHaveTextContent("Are you still there?");
+      // The seeded failed text's Retry and this one's.
+      expect(view.getAllByRole("button", { name: "Retry" })).toHaveLength(2);
+    },
+  );
+
   it("says why a Retry did nothing when the server refuses it", async () => {
     const { view } = renderView(null, {
       "POST /api/conversations/2/messages/3/retry": apiError(

@@ -61,6 +61,12 @@ export type SendOutcome =
       optedOut: boolean;
     };
 
+/**
+ * What the carrier's REST API says became of a text it accepted (the stuck-send sweeper asks,
+ * jobs/sweep-stuck-sends.ts). `errorCode` is the carrier's, looked up in its `errors` table.
+ */
+export type StatusLookup = { status: MessageStatus; errorCode: string | null };
+
 export type SendContext = {
   number: ClinicNumber;
   /** Decrypted credentials of the number's account. */
@@ -142,6 +148,12 @@ export interface CarrierAdapter<P = unknown, C = unknown> {
   verify(raw: RawWebhook, located: Located<P>, credentials: unknown, now: number): Promise<boolean>;
   parse(raw: RawWebhook, located: Located<P>, number: ClinicNumber): CarrierEvent;
   send(request: OutboundRequest, context: SendContext): Promise<SendOutcome>;
+  /**
+   * Asks the carrier for the current status of a text it accepted, by its id. Null when it could not be
+   * learnt (no answer, an error, an unknown id): the caller decides what that means. Absent for a carrier
+   * that has no such query (the simulator, whose texts are settled the moment they are sent).
+   */
+  fetchStatus?(carrierMessageId: string, context: SendContext): Promise<StatusLookup | null>;
 }
 
 /** The table's entry for `code`, or a reason built from the carrier's own message. */

@@ -16,6 +16,7 @@ import { describeError } from "../lib/errors";
 import { rearmOverdueDrains } from "../messaging/outbound-drain";
 import { expireExports } from "./expire-exports";
 import { pruneAndArchive } from "./prune-and-archive";
+import { sweepStuckSends } from "./sweep-stuck-sends";
 
 export type JobContext = {
   db: Db;
@@ -43,6 +44,12 @@ export const CRON_JOBS: readonly CronJob[] = [
     name: "prune-and-archive",
     budgetMs: 10 * 60_000,
     run: ({ db, env, now, budgetMs }) => pruneAndArchive({ db, bucket: env.HISTORY, now, budgetMs }),
+  },
+  {
+    // Settles texts stuck in queued/sending (asks the carrier, else "status unknown"); never sends.
+    name: "sweep-stuck-sends",
+    budgetMs: 2 * 60_000,
+    run: ({ db, env, now, budgetMs }) => sweepStuckSends({ db, env, now, budgetMs }),
   },
   {
     name: "expire-exports",

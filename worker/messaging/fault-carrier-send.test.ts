@@ -142,7 +142,8 @@ describe("the carrier's API failing on send", () => {
       call("/api/messages", { cookie: admin, json }),
     ]);
     faults += 1;
-    expect(answers.map((r) => r.status)).toEqual([201, 201]);
+    // One click stored it (201); the other is a repeat of the same key (200, replayed), never a second 201.
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 201]);
     // Both clicks stand for one text, and the thread must show it.
     const ids = await Promise.all(
       answers.map(async (r) => (await r.json<{ message: Msg & { conversationId: number } }>()).message),

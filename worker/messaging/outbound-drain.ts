@@ -20,16 +20,16 @@ import {
   claimQueued,
   deferQueued,
   dueQueued,
+  failClaimed,
   failQueued,
   nextDueAt,
   numbersWithOverdue,
 } from "../db/queries/outbound-batch";
-import { recordSendResult } from "../db/queries/messages";
 import { timezonesByPhone } from "../db/queries/patient-sync";
 import { campaignSendTime } from "../domain/quiet-hours";
 import { deliverStored, type SendOptions } from "./send-text";
 import { hubFor } from "./hub";
-import { publishMessage, publishStatus } from "./live";
+import { publishMessage } from "./live";
 import { describeError } from "../lib/errors";
 
 /**
@@ -85,7 +85,18 @@ export async function drainQueued(
       result.held++;
       continue;
     }
-    const claimed = await claimQueued(db, message.id, now());
+    let claimed: Awaited<ReturnType<typeof claimQueued>>;
+    try {
+      claimed = await claimQueued(db, message.id, now());
+    } catch (error) {
+      // The claim's audit batch failed after send_after was cleared: no drain would take the row again, so
+      // it says it did not go out (a claim that never happened stays pending for the next drain).
+      console.error(`queued send ${message.id} not claimed:`, describeError(error));
+      const failed = await failClaimed(db, message.id, refusal("internal"), now());
+      if (failed) await publishMessage(env, db, failed);
+      result.failed++;
+      continue;
+    }
     if (!claimed) continue;
     await publishMessage(env, db, claimed);
     try {
@@ -93,15 +104,11 @@ export async function drainQueued(
       if (final.status === "failed" || final.status === "undelivered") result.failed++;
       else result.sent++;
     } catch (error) {
-      // One broken text must not stall the rest of the number's queue; it is marked failed, never resent.
-      console.error(`queued send ${message.id} failed:`, describeError(error));
-      const failed = await recordSendResult(
-        db,
-        message.id,
-        { status: "failed", carrierMessageId: null, ...refusalColumns("internal") },
-        now(),
-      );
-      if (failed) await publishStatus(env, db, failed);
+      // deliverStored turns every failure before the carrier's answer into a failed row itself; it throws
+      // only when that answer could not be recorded. The carrier may have the text, so the row is left in
+      // flight for its status callback or the stuck-send sweeper (jobs/sweep-stuck-sends.ts), never resent.
+      // One broken text must not stall the rest of the number's queue.
+      console.error(`queued send ${message.id}: outcome not recorded:`, describeError(error));
       result.failed++;
     }
   }
@@ -118,10 +125,6 @@ const REASONS = {
 
 function refusal(code: keyof typeof REASONS) {
   return { code, reason: REASONS[code] };
-}
-
-function refusalColumns(code: keyof typeof REASONS) {
-  return { errorCode: code, errorReason: REASONS[code] };
 }
 
 /** Asks the clinic number's Durable Object to run its drain by `at`. */

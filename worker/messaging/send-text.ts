@@ -1,14 +1,14 @@
 import type { Env } from "../env";
 import type { Db } from "../db/client";
 import { findNumberById } from "../db/queries/numbers";
-import { insertOutbound, recordSendResult } from "../db/queries/messages";
+import { insertOutbound, noteOutboundStored, recordSendResult } from "../db/queries/messages";
 import { getOptOut, recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber, Message, MessageKind } from "../db/schema";
 import { senderFor } from "../carriers/registry";
-import type { SendOutcome } from "../carriers/carrier";
+import { refused, type SendOutcome } from "../carriers/carrier";
 import { MESSAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH_TEXT } from "../shared/messages";
 import { measureText } from "../shared/segments";
-import { badRequest, conflict, notFound, type AppError } from "../lib/errors";
+import { badRequest, conflict, describeError, notFound, type AppError } from "../lib/errors";
 import { apiBaseOf, credentialsOf } from "./credentials";
 import { publishMessage, publishOptOut, publishStatus } from "./live";
 
@@ -48,12 +48,32 @@ export function optedOutError(number: ClinicNumber, changedAt: number): AppError
   );
 }
 
+/** Why a stored text did not go out when something failed after its row was written. */
+export const NOT_SENT = {
+  credentials:
+    "The clinic number's carrier credentials could not be read, so the text was not sent. An admin must enter them again under Settings, Clinic numbers.",
+  internal: "Textdesk could not hand the text to the carrier, so it was not sent.",
+  send_error:
+    "Textdesk lost the carrier's answer, so the text was not sent again. It may have gone out: check with the patient before retrying.",
+} as const;
+export type NotSentCode = keyof typeof NOT_SENT;
+
+function notSent(code: NotSentCode): SendOutcome {
+  return refused(code, { reason: NOT_SENT[code], optedOut: false });
+}
+
+/** The stored text, and whether this call stored it (false: an earlier call with the same key did). */
+export type SendResult = { message: Message; created: boolean };
+
 /**
  * The one send path: replies, direct texts, reminders, campaigns, auto-replies and alerts all come here.
  * Refuses an opted-out phone before anything is stored or any carrier is called; stores the text as queued;
- * calls the carrier (retrying only when the carrier certainly did not take it); records the outcome.
+ * calls the carrier (retrying only when the carrier certainly did not take it); records the outcome. A
+ * failure after the row is stored marks it `failed` with a reason (and publishes that), so it is never left
+ * `queued` looking as if it were on its way; only a failure to record anything at all (D1 down) leaves it to
+ * the stuck-send sweeper (jobs/sweep-stuck-sends.ts).
  */
-export async function sendText(input: SendTextInput, options: SendOptions = {}): Promise<Message> {
+export async function sendTextOnce(input: SendTextInput, options: SendOptions = {}): Promise<SendResult> {
   const { db, env } = input;
   const now = options.now ?? Date.now;
   const body = input.body;
@@ -77,15 +97,43 @@ export async function sendText(input: SendTextInput, options: SendOptions = {}):
     idempotencyKey: input.idempotencyKey,
     now: now(),
   });
-  if (!created) return message;
+  if (!created) return { message, created: false };
+  try {
+    await noteOutboundStored(db, message, now());
+  } catch (error) {
+    // Without its audit row the text may not go out; the row exists, so it must say it did not.
+    console.error(`send ${message.id} not audited:`, describeError(error));
+    const failed = await recordNotSent(db, message.id, "internal", now());
+    const shown = failed ?? message;
+    await publishMessage(env, db, shown);
+    return { message: shown, created: true };
+  }
   await publishMessage(env, db, message);
-  return deliverStored({ db, env, number, message, phone: input.phone }, options);
+  return {
+    message: await deliverStored({ db, env, number, message, phone: input.phone }, options),
+    created: true,
+  };
+}
+
+/** sendTextOnce for callers that only need the stored text (auto-replies, alerts, confirmations). */
+export async function sendText(input: SendTextInput, options: SendOptions = {}): Promise<Message> {
+  return (await sendTextOnce(input, options)).message;
+}
+
+function recordNotSent(db: Db, id: number, code: NotSentCode, now: number) {
+  return recordSendResult(
+    db,
+    id,
+    { status: "failed", carrierMessageId: null, errorCode: code, errorReason: NOT_SENT[code] },
+    now,
+  );
 }
 
 /**
  * Sends a message already stored as `queued` (or claimed as `sending`) and records the outcome: the second
  * half of sendText, also used by the background drain of API texts (messaging/outbound-drain.ts). The caller
- * has checked opt-out and made sure nobody else is sending this row.
+ * has checked opt-out and made sure nobody else is sending this row. Throws only when the outcome itself
+ * cannot be recorded (the row then stays in flight for a status callback or the sweeper to settle).
  */
 export async function deliverStored(
   target: { db: Db; env: Env; number: ClinicNumber; message: Message; phone: string },
@@ -131,25 +179,47 @@ export async function deliverStored(
   return final;
 }
 
+/**
+ * Never throws: credentials that cannot be unsealed, or an adapter that throws, become a `failed` outcome.
+ * Whether the carrier was asked at all decides the reason: before any request the text certainly did not go
+ * out (`internal`); after one it may have (`send_error`), and it is never tried again either way.
+ */
 async function sendWithRetry(
   number: ClinicNumber,
   request: { from: string; to: string; body: string; messageId: number },
   env: Env,
   options: SendOptions,
 ): Promise<SendOutcome> {
-  const sender = senderFor(number.carrier);
+  let credentials: unknown;
+  try {
+    credentials = await credentialsOf(env, number);
+  } catch (error) {
+    console.error(`send ${request.messageId}: credentials unreadable:`, describeError(error));
+    return notSent("credentials");
+  }
+  const progress = { asked: false };
+  const fetcher = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const context = {
     number,
-    credentials: await credentialsOf(env, number),
+    credentials,
     apiBase: apiBaseOf(env, number),
     publicBaseUrl: env.PUBLIC_BASE_URL,
-    fetch: options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init)),
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      progress.asked = true;
+      return fetcher(input, init);
+    },
   };
   const sleep = options.sleep ?? defaultSleep;
-  let outcome = await sender.send(request, context);
-  for (let attempt = 1; attempt < MAX_ATTEMPTS && !outcome.ok && outcome.retryable; attempt++) {
-    await sleep(outcome.retryAfterMs ?? BASE_DELAY_MS * 2 ** (attempt - 1));
-    outcome = await sender.send(request, context);
+  try {
+    const sender = senderFor(number.carrier);
+    let outcome = await sender.send(request, context);
+    for (let attempt = 1; attempt < MAX_ATTEMPTS && !outcome.ok && outcome.retryable; attempt++) {
+      await sleep(outcome.retryAfterMs ?? BASE_DELAY_MS * 2 ** (attempt - 1));
+      outcome = await sender.send(request, context);
+    }
+    return outcome;
+  } catch (error) {
+    console.error(`send ${request.messageId} threw:`, describeError(error));
+    return notSent(progress.asked ? "send_error" : "internal");
   }
-  return outcome;
 }

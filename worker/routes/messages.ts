@@ -3,6 +3,7 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { Env, StaffEnv } from "../env";
 import { findVisibleNumber } from "../db/queries/numbers";
+import { getUserName } from "../db/queries/users";
 import { getConversation, getMessageInConversation } from "../db/queries/queue";
 import { timezonesByPhone } from "../db/queries/patient-sync";
 import type { MessageKind, Organization } from "../db/schema";
@@ -11,7 +12,7 @@ import { idParam, messageBody, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf, type Session } from "../middleware/session";
 import { campaignRetry } from "../domain/quiet-hours";
-import { sendText } from "../messaging/send-text";
+import { sendTextOnce } from "../messaging/send-text";
 import { liveMessage } from "../messaging/live";
 import type { Db } from "../db/client";
 import { limitBody } from "../middleware/body-limit";
@@ -36,13 +37,18 @@ const retryParams = z.strictObject({
   messageId: z.coerce.number().int().positive(),
 });
 
+/**
+ * Sends once per key. `created` says whether this request stored the text (201) or an earlier one with the
+ * same key did (200, `replayed: true`): the answer then carries that text's status as it stands now (still
+ * queued, sent, delivered, or failed with its reason), never a fresh 201 for a text that may not have gone.
+ */
 async function send(
   db: Db,
   env: Env,
   session: Session,
   target: { numberId: number; phone: string; kind: MessageKind; body: string; idempotencyKey: string },
 ) {
-  const message = await sendText({
+  const { message, created } = await sendTextOnce({
     db,
     env,
     numberId: target.numberId,
@@ -52,8 +58,41 @@ async function send(
     authorUserId: session.user.id,
     idempotencyKey: target.idempotencyKey,
   });
-  return liveMessage(message, session.user.name);
+  const authorName =
+    message.authorUserId === session.user.id
+      ? session.user.name
+      : message.authorUserId === null
+        ? null
+        : await getUserName(db, message.authorUserId);
+  return { message: liveMessage(message, authorName), created };
 }
+
+/** The answers of every send route: what 201 and 200 mean, and that the body's status is the truth. */
+const sendResponses = {
+  201: {
+    description:
+      "This request stored the text. `message.status` is where it stands: `queued`/`sent`/`delivered` on its way, `sending` when the carrier's answer was lost (never sent again), `failed` with `errorCode` and `errorReason` when it did not go out (Retry it).",
+    content: { "application/json": { example: { message: { id: 41, status: "queued", errorCode: null } } } },
+  },
+  200: {
+    description:
+      "A repeat: an earlier request with the same idempotency key stored this text, and nothing new was sent. `message` is that text with its current status (which may be `failed`, with its reason); `replayed` is true.",
+    content: {
+      "application/json": {
+        example: {
+          message: {
+            id: 41,
+            status: "failed",
+            errorCode: "credentials",
+            errorReason: "The clinic number's…",
+          },
+          replayed: true,
+        },
+      },
+    },
+  },
+  409: { description: "The phone opted out (opted_out)" },
+} as const;
 
 const uiKey = (key: string) => `ui:${key}`;
 
@@ -71,6 +110,7 @@ export const messageRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["messages"],
       summary: "Reply in a conversation (refused with 409 opted_out if the phone opted out)",
+      responses: sendResponses,
     }),
     // 1,600 characters of text, up to 6 bytes each when JSON escapes them.
     limitBody(16 * 1024),
@@ -84,14 +124,14 @@ export const messageRoutes = new Hono<StaffEnv>()
         throw notFound("Conversation");
       }
       const input = c.req.valid("json");
-      const message = await send(db, c.env, session, {
+      const { message, created } = await send(db, c.env, session, {
         numberId: conversation.numberId,
         phone: conversation.phone,
         kind: "reply",
         body: input.body,
         idempotencyKey: uiKey(input.idempotencyKey),
       });
-      return c.json({ message }, 201);
+      return created ? c.json({ message }, 201) : c.json({ message, replayed: true }, 200);
     },
   )
   .post(
@@ -99,6 +139,7 @@ export const messageRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["messages"],
       summary: "Text a phone from a clinic number (starts the conversation)",
+      responses: sendResponses,
     }),
     limitBody(16 * 1024),
     validate("json", directSchema),
@@ -108,14 +149,14 @@ export const messageRoutes = new Hono<StaffEnv>()
       const input = c.req.valid("json");
       const number = await findVisibleNumber(db, viewerOf(session), input.numberId);
       if (!number) throw notFound("Clinic number");
-      const message = await send(db, c.env, session, {
+      const { message, created } = await send(db, c.env, session, {
         numberId: input.numberId,
         phone: input.phone,
         body: input.body,
         kind: "direct",
         idempotencyKey: uiKey(input.idempotencyKey),
       });
-      return c.json({ message }, 201);
+      return created ? c.json({ message }, 201) : c.json({ message, replayed: true }, 200);
     },
   )
   .post(
@@ -123,6 +164,15 @@ export const messageRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["messages"],
       summary: "Send a failed text again (once, however often it is clicked)",
+      responses: {
+        ...sendResponses,
+        200: {
+          ...sendResponses[200],
+          description:
+            "This text was already retried: the answer is that retry (not sent again), with its current status; `replayed` is true.",
+        },
+        400: { description: "The text has not failed (not_failed)" },
+      },
     }),
     validate("param", retryParams),
     async (c) => {
@@ -141,13 +191,13 @@ export const messageRoutes = new Hono<StaffEnv>()
       if (failed.kind === "campaign") {
         await refuseOutsideQuietHours(db, session.org, conversation.phone, Date.now());
       }
-      const message = await send(db, c.env, session, {
+      const { message, created } = await send(db, c.env, session, {
         numberId: conversation.numberId,
         phone: conversation.phone,
         kind: failed.kind,
         body: failed.body,
         idempotencyKey: `retry:${failed.id}`,
       });
-      return c.json({ message }, 201);
+      return created ? c.json({ message }, 201) : c.json({ message, replayed: true }, 200);
     },
   );

@@ -212,4 +212,30 @@ export const telnyxAdapter: CarrierAdapter<Envelope, TelnyxCredentials> = {
       retryAfterMs(response),
     );
   },
+
+  // GET /v2/messages/{id} (developers.telnyx.com/api/messaging/get-message): the same record as the webhooks.
+  async fetchStatus(carrierMessageId, context) {
+    const creds = telnyxCredentials.safeParse(context.credentials);
+    if (!creds.success) return null;
+    const result = await carrierFetch(
+      context,
+      `${context.apiBase}/v2/messages/${encodeURIComponent(carrierMessageId)}`,
+      { method: "GET", headers: { authorization: `Bearer ${creds.data.apiKey}` } },
+    );
+    if ("failure" in result || !result.response.ok) return null;
+    const json: unknown = await result.response.json().catch(() => null);
+    const data = z
+      .object({
+        data: z.object({
+          id: z.literal(carrierMessageId),
+          to: z.array(z.object({ status: z.string().optional() })).min(1),
+          errors: z.array(z.object({ code: z.union([z.string(), z.number()]) })).nullish(),
+        }),
+      })
+      .safeParse(json);
+    const status = data.success ? STATUS[data.data.data.to[0]?.status ?? ""] : undefined;
+    if (!data.success || !status) return null;
+    const code = data.data.data.errors?.[0]?.code;
+    return { status, errorCode: code === undefined ? null : String(code) };
+  },
 };

@@ -215,4 +215,30 @@ export const twilioAdapter: CarrierAdapter<Params, TwilioCredentials> = {
     const retryable = response.status === 429 || response.status >= 500;
     return refused(code, describeWith(TWILIO_ERRORS, code, body.message), retryable, retryAfterMs(response));
   },
+
+  // GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json (twilio.com/docs/messaging/api/message-resource#fetch-a-message-resource)
+  async fetchStatus(carrierMessageId, context) {
+    const creds = twilioCredentials.safeParse(context.credentials);
+    // Only a real SID goes into the path: the id came from a webhook, and must not steer the URL.
+    if (!creds.success || !SID.test(carrierMessageId)) return null;
+    const { accountSid, authToken } = creds.data;
+    const result = await carrierFetch(
+      context,
+      `${context.apiBase}/2010-04-01/Accounts/${accountSid}/Messages/${carrierMessageId}.json`,
+      { method: "GET", headers: { authorization: `Basic ${btoa(`${accountSid}:${authToken}`)}` } },
+    );
+    if ("failure" in result || !result.response.ok) return null;
+    const json: unknown = await result.response.json().catch(() => null);
+    const data = z
+      .object({
+        sid: z.literal(carrierMessageId),
+        status: z.string(),
+        error_code: z.union([z.number(), z.string()]).nullish(),
+      })
+      .safeParse(json);
+    const status = data.success ? STATUS[data.data.status] : undefined;
+    if (!data.success || !status) return null;
+    const code = data.data.error_code;
+    return { status, errorCode: code === undefined || code === null ? null : String(code) };
+  },
 };

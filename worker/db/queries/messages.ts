@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
+  clinicNumbers,
   conversations,
   messages,
   type Carrier,
@@ -29,6 +30,8 @@ export type OutboundRow = {
  * Stores an outbound text as `queued` before any carrier is called, so a crash mid-send leaves a visible row
  * instead of a text nobody knows about. Returns `created: false` with the earlier row when the idempotency
  * key was already used on this number (a double click, a retried request): that text is never sent twice.
+ * The conversation bump and the audit row are a second step (noteOutboundStored), so the caller can mark
+ * the stored row failed when that step fails instead of leaving it queued.
  */
 export async function insertOutbound(
   db: Db,
@@ -62,30 +65,32 @@ export async function insertOutbound(
       .returning(),
   ]);
   const created = inserted[0];
-  if (created) {
-    await db.batch([
-      bumpConversation(db, created.conversationId, row.body, now),
-      auditInsert(
-        db,
-        {
-          orgId: number.orgId,
-          userId: row.authorUserId,
-          action: "message.send",
-          targetType: "message",
-          targetId: created.id,
-          detail: { kind: row.kind, numberId: number.id },
-        },
-        now,
-      ),
-    ]);
-    return { message: created, created: true };
-  }
+  if (created) return { message: created, created: true };
   if (!row.idempotencyKey) throw new Error("outbound insert returned no row");
   const earlier = await db.query.messages.findFirst({
     where: and(eq(messages.numberId, number.id), eq(messages.idempotencyKey, row.idempotencyKey)),
   });
   if (!earlier) throw new Error("idempotency conflict without a row");
   return { message: earlier, created: false };
+}
+
+/** The second step of insertOutbound: the conversation moves up the queue, and the send is audited. */
+export async function noteOutboundStored(db: Db, message: Message, now: number) {
+  await db.batch([
+    bumpConversation(db, message.conversationId, message.body, now),
+    auditInsert(
+      db,
+      {
+        orgId: message.orgId,
+        userId: message.authorUserId,
+        action: "message.send",
+        targetType: "message",
+        targetId: message.id,
+        detail: { kind: message.kind, numberId: message.numberId },
+      },
+      now,
+    ),
+  ]);
 }
 
 /** Records what the carrier said to our send request. */
@@ -203,4 +208,57 @@ export function bumpConversation(db: Db, conversationId: number, body: string, n
     .update(conversations)
     .set({ lastMessageAt: now, lastMessagePreview: previewOf(body) })
     .where(eq(conversations.id, conversationId));
+}
+
+/**
+ * Outbound texts in flight (`queued` or `sending`) that nothing has touched since `before`: a send that died
+ * between storing its row and recording the carrier's answer, or whose callbacks never came. Texts the
+ * practice-system API queued still carry `send_after` until the drain claims them (they wait for their time,
+ * quiet hours or the drain, which rearmOverdueDrains restarts), so they are left out. Oldest first, with the
+ * clinic number (so the sweeper can ask its carrier) and the phone (to record a carrier's opt-out). No index covers this: it reads the messages kept within
+ * the queue's retention window once an hour.
+ */
+export async function stuckOutbound(db: Db, before: number, limit: number) {
+  return db
+    .select({ message: messages, number: clinicNumbers, phone: conversations.phone })
+    .from(messages)
+    .innerJoin(clinicNumbers, eq(clinicNumbers.id, messages.numberId))
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(messages.direction, "out"),
+        inArray(messages.status, ["queued", "sending"]),
+        isNull(messages.sendAfter),
+        lt(messages.updatedAt, before),
+      ),
+    )
+    .orderBy(messages.updatedAt, messages.id)
+    .limit(limit);
+}
+
+/**
+ * Settles a stuck text, only if nothing moved it since the sweeper read it (`seenUpdatedAt`) and only
+ * forward (shared/status.ts): a status callback or a late send result arriving meanwhile wins.
+ */
+export async function settleStuck(
+  db: Db,
+  ref: { id: number; seenUpdatedAt: number },
+  result: { status: MessageStatus; errorCode: string | null; errorReason: string | null },
+  now: number,
+): Promise<Message | undefined> {
+  const below = statusesBelow(result.status);
+  if (below.length === 0) return undefined;
+  const [updated] = await db
+    .update(messages)
+    .set({ ...result, updatedAt: now })
+    .where(
+      and(
+        eq(messages.id, ref.id),
+        eq(messages.direction, "out"),
+        inArray(messages.status, below),
+        eq(messages.updatedAt, ref.seenUpdatedAt),
+      ),
+    )
+    .returning();
+  return updated;
 }

@@ -2,7 +2,7 @@
  * @module SQL of the practice-system API's queued texts: storing a whole batch at once, and the clinic
  * number's drain (messaging/outbound-drain.ts) picking due rows, claiming them and holding them back.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   clinicNumbers,
@@ -196,6 +196,20 @@ export async function failQueued(db: Db, id: number, error: { code: string; reas
     .update(messages)
     .set({ status: "failed", errorCode: error.code, errorReason: error.reason, updatedAt: now })
     .where(and(eq(messages.id, id), pending))
+    .returning();
+  return row;
+}
+
+/**
+ * Gives up on a text the drain claimed (send_after cleared) but could not go on sending, e.g. because the
+ * claim's audit batch failed. A claim that never happened leaves send_after set: that row stays pending and
+ * the next drain takes it, so this only ever fails a text that no carrier was asked to send.
+ */
+export async function failClaimed(db: Db, id: number, error: { code: string; reason: string }, now: number) {
+  const [row] = await db
+    .update(messages)
+    .set({ status: "failed", errorCode: error.code, errorReason: error.reason, updatedAt: now })
+    .where(and(eq(messages.id, id), eq(messages.status, "queued"), isNull(messages.sendAfter)))
     .returning();
   return row;
 }
