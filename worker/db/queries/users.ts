@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { clinicNumbers, userNumbers, users, type Role, type User } from "../schema";
+import { inJsonList } from "./chunked";
 import { auditInsert, type AuditEntry } from "./audit";
 import { deleteUserSessions } from "./sessions";
 
@@ -21,8 +22,9 @@ export async function listUsers(db: Db, orgId: number): Promise<UserView[]> {
     ? await db
         .select()
         .from(userNumbers)
+        // A practice may have more users than D1's 100 bound parameters allow in an IN list.
         .where(
-          inArray(
+          inJsonList(
             userNumbers.userId,
             rows.map((u) => u.id),
           ),
@@ -54,7 +56,7 @@ export async function numberIdsInOrg(db: Db, orgId: number, ids: number[]) {
   const rows = await db
     .select({ id: clinicNumbers.id })
     .from(clinicNumbers)
-    .where(and(eq(clinicNumbers.orgId, orgId), inArray(clinicNumbers.id, ids)));
+    .where(and(eq(clinicNumbers.orgId, orgId), inJsonList(clinicNumbers.id, ids)));
   return rows.map((r) => r.id);
 }
 
