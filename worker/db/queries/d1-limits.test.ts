@@ -2,14 +2,14 @@ import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, it } from "vitest";
 import { createDb } from "../client";
-import { patients } from "../schema";
+import { patients, users } from "../schema";
 import { DEMO } from "../seed-demo";
 import { seed } from "../../test/helpers";
 import { findNumberByE164 } from "./numbers";
 import { searchPatients } from "./patients";
 import { liveEventsAfter } from "./live-events";
 import { listQueue, unreadCounts, withPeople } from "./queue";
-import { listUsers, numberIdsInOrg } from "./users";
+import { grantNewUser, listUsers, numberIdsInOrg } from "./users";
 
 // Every test here runs under worker/test/d1-limits.ts: a statement over D1's 100 bound parameters or with a
 // LIKE pattern over 50 bytes throws, as it would in production.
@@ -132,5 +132,27 @@ describe("IN lists longer than D1's 100 bound parameters", () => {
 
   it("reads live events for 151 numbers", async ({ expect }) => {
     await expect(liveEventsAfter(db, manyIds(), 0, 10)).resolves.toBeDefined();
+  });
+});
+
+describe("multi-row inserts under D1's 100 bound parameters", () => {
+  it("grants a user 120 clinic numbers in one transaction", async ({ expect }) => {
+    const e164s = JSON.stringify(
+      Array.from({ length: 120 }, (_, i) => `+1555700${String(i).padStart(4, "0")}`),
+    );
+    await db.run(sql`insert into clinic_numbers (org_id, e164, label, carrier, created_at)
+      select ${orgId}, j.value, j.value, 'simulator', 0 from json_each(${e164s}) as j`);
+    const numbers = await db.query.clinicNumbers.findMany({
+      where: (n, { like }) => like(n.e164, "+1555700%"),
+    });
+    const [user] = await db
+      .insert(users)
+      .values({ orgId, email: "grants@limits.test", name: "Grants", passwordHash: "x", createdAt: 0 })
+      .returning();
+    if (!user) throw new Error("no user");
+    const audit = { orgId, userId: null, action: "user.create" };
+    await grantNewUser(db, { userId: user.id, numberIds: numbers.map((n) => n.id), audit }, 0);
+    const grants = await db.query.userNumbers.findMany({ where: (g, { eq }) => eq(g.userId, user.id) });
+    expect(grants).toHaveLength(120);
   });
 });

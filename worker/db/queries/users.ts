@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { clinicNumbers, userNumbers, users, type Role, type User } from "../schema";
-import { inJsonList } from "./chunked";
+import { chunked, inJsonList, MAX_BOUND_PARAMETERS } from "./chunked";
 import { auditInsert, type AuditEntry } from "./audit";
 import { deleteUserSessions } from "./sessions";
 
@@ -87,11 +87,16 @@ export function updateUserRow(db: Db, orgId: number, id: number, patch: Partial<
     .where(and(eq(users.id, id), eq(users.orgId, orgId)));
 }
 
-/** Statements that replace a user's number grants; run them in the batch that changes the user. */
+/**
+ * Statements that replace a user's number grants; run them in the batch that changes the user. Each grant
+ * binds two parameters, so the inserts are chunked under D1's 100 per statement.
+ */
 export function replaceGrants(db: Db, userId: number, numberIds: number[]) {
   const del = db.delete(userNumbers).where(eq(userNumbers.userId, userId));
-  if (numberIds.length === 0) return [del] as const;
-  return [del, db.insert(userNumbers).values(numberIds.map((numberId) => ({ userId, numberId })))] as const;
+  const inserts = chunked(numberIds, Math.floor(MAX_BOUND_PARAMETERS / 2)).map((chunk) =>
+    db.insert(userNumbers).values(chunk.map((numberId) => ({ userId, numberId }))),
+  );
+  return [del, ...inserts] as const;
 }
 
 /** A just-created user's number grants and the audit entry of the creation, in one transaction. */
