@@ -17,10 +17,10 @@ import { accessEffects, locksSelfOut } from "../domain/user-access";
 import type { Db } from "../db/client";
 import { badRequest, conflict, notFound } from "../lib/errors";
 import { hashPassword } from "../lib/passwords";
-import { emailSchema, idParam, passwordSchema, personName, roleSchema } from "../lib/schemas";
+import { emailSchema, idParam, numberIdList, passwordSchema, personName, roleSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 
-const numberIds = z.array(z.number().int().positive()).max(200);
+const numberIds = numberIdList;
 
 const createUser = z.strictObject({
   email: emailSchema,
