@@ -23,6 +23,35 @@ export const messageBody = z
   .string()
   .max(MESSAGE_MAX_LENGTH, `is longer than ${MESSAGE_MAX_LENGTH_TEXT} characters`);
 
+/**
+ * The longest search a person types (queue and Rolodex). The search itself keeps to D1's limits however long
+ * its words are (worker/shared/search.ts); this bound keeps a request's work small and says so plainly.
+ */
+export const SEARCH_MAX_LENGTH = 100;
+export const searchText = z
+  .string()
+  .max(SEARCH_MAX_LENGTH, `is longer than ${SEARCH_MAX_LENGTH} characters`)
+  .default("");
+
+/**
+ * A page size from a query string or a body. `max` is also the most ids a page's follow-up queries pass on,
+ * which they send as one JSON parameter (db/queries/chunked.ts inJsonList), so it may exceed D1's 100.
+ */
+export function pageLimit(max: number, fallback: number) {
+  return z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+}
+
+/** Clinic number ids in one request (a user's grants): more than a practice could have is a mistake. */
+export const MAX_NUMBER_IDS = 200;
+export const numberIdList = z
+  .array(z.number().int().positive())
+  .max(MAX_NUMBER_IDS, `lists more than ${MAX_NUMBER_IDS} clinic numbers`);
+
 export const idParam = z.strictObject({ id: z.coerce.number().int().positive() });
 
 const name = z.string().trim().min(1, "is required").max(100);

@@ -17,11 +17,11 @@ import { accessEffects, locksSelfOut } from "../domain/user-access";
 import type { Db } from "../db/client";
 import { badRequest, conflict, notFound } from "../lib/errors";
 import { hashPassword } from "../lib/passwords";
-import { emailSchema, idParam, passwordSchema, personName, roleSchema } from "../lib/schemas";
+import { emailSchema, idParam, numberIdList, passwordSchema, personName, roleSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { limitBody } from "../middleware/body-limit";
 
-const numberIds = z.array(z.number().int().positive()).max(200);
+const numberIds = numberIdList;
 
 const createUser = z.strictObject({
   email: emailSchema,

@@ -15,21 +15,21 @@ import type { Patient } from "../db/schema";
 import { formatPhone } from "../shared/phone";
 import { MAX_IMPORT_ROWS, NotCsvError, parsePatientCsv, TooManyRowsError } from "../domain/patient-csv";
 import { AppError, badRequest, notFound, payloadTooLarge } from "../lib/errors";
-import { idParam, patientInput } from "../lib/schemas";
+import { idParam, pageLimit, patientInput, searchText } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { limitBody } from "../middleware/body-limit";
 
 const searchQuery = z.strictObject({
-  q: z.string().max(100).default(""),
+  q: searchText,
   cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: pageLimit(100, 50),
 });
 
 const importQuery = z.strictObject({ dryRun: z.enum(["true", "false"]).default("false") });
 
 const cursorShape = z.strictObject({
-  lastName: z.string(),
-  firstName: z.string(),
+  lastName: z.string().max(100),
+  firstName: z.string().max(100),
   id: z.number().int(),
 });
 

@@ -19,7 +19,7 @@ import { formatPhone } from "../shared/phone";
 import { listOptOutEvents } from "../db/queries/opt-outs";
 import { listOptOutReviews } from "../db/queries/opt-out-reviews";
 import { badRequest, notFound } from "../lib/errors";
-import { idParam, phoneSchema } from "../lib/schemas";
+import { idParam, pageLimit, phoneSchema, searchText } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf, type Session } from "../middleware/session";
 import { liveMessage, publishLive } from "../messaging/live";
@@ -27,14 +27,14 @@ import { liveMessage, publishLive } from "../messaging/live";
 const DAY_MS = 86_400_000;
 
 const listQuery = z.strictObject({
-  q: z.string().max(100).default(""),
+  q: searchText,
   unread: z.enum(["true", "false"]).default("false"),
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: pageLimit(100, 50),
 });
 const threadQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(100),
+  limit: pageLimit(200, 100),
 });
 const numberParam = z.strictObject({ numberId: z.coerce.number().int().positive() });
 const phoneQuery = z.strictObject({ phone: phoneSchema });

@@ -12,7 +12,7 @@
 /** Phone punctuation a person types around digits. */
 const PHONE_TEXT = /^[\d\s()+\-.]+$/;
 /** E.164 allows at most 15 digits, so a longer run of digits is in no phone. */
-const MAX_PHONE_DIGITS = 15;
+export const MAX_PHONE_DIGITS = 15;
 /**
  * D1 limits a LIKE pattern to 50 bytes (developers.cloudflare.com/d1/platform/limits/); a name word's pattern
  * is the word, escaped, plus "%". A longer word is cut to fit: both ends cut it the same way.
@@ -80,7 +80,7 @@ function foldAscii(text: string): string {
 }
 
 /** Cuts a word (by code point) so that its pattern, escaped and with the trailing "%", fits D1's limit. */
-function fitLikePattern(word: string): string {
+export function fitLikePattern(word: string): string {
   let bytes = 1;
   let kept = "";
   for (const char of word) {

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
+import { inJsonList } from "./chunked";
 import type { Db } from "../client";
 import { liveEvents } from "../schema";
 import type { LiveEvent } from "../../shared/live-protocol";
@@ -30,7 +31,7 @@ export async function liveEventsAfter(db: Db, numberIds: number[], after: number
     .where(
       numberIds.length === 1 && numberIds[0] !== undefined
         ? and(eq(liveEvents.numberId, numberIds[0]), gt(liveEvents.id, after))
-        : and(inArray(liveEvents.numberId, numberIds), gt(liveEvents.id, after)),
+        : and(inJsonList(liveEvents.numberId, numberIds), gt(liveEvents.id, after)),
     )
     .orderBy(asc(liveEvents.id))
     .limit(limit);

@@ -1,5 +1,6 @@
 import { and, eq, like, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
+import { escapeLike, fitLikePattern, MAX_PHONE_DIGITS, MAX_SEARCH_WORDS } from "../../shared/search";
 import { patients, type Patient } from "../schema";
 import { auditInsert, type AuditEntry } from "./audit";
 
@@ -13,6 +14,10 @@ const byName = sql`${patients.lastName} COLLATE NOCASE, ${patients.firstName} CO
 /**
  * Search the Rolodex. Letters match the start of the first or last name (each word must match), which the
  * (org_id, name COLLATE NOCASE) indexes serve; digits match anywhere in the phone, within one practice.
+ *
+ * D1 allows 100 bound parameters and 50-byte LIKE patterns (developers.cloudflare.com/d1/platform/limits/),
+ * so words are read as the queue reads them (worker/shared/search.ts): distinct, at most MAX_SEARCH_WORDS
+ * (two parameters each), a long name word cut to fit a pattern, and more digits than a phone has match none.
  */
 export async function searchPatients(
   db: Db,
@@ -22,13 +27,13 @@ export async function searchPatients(
   limit: number,
 ) {
   const conditions: SQL[] = [eq(patients.orgId, orgId)];
-  const words = query.trim().split(/\s+/).filter(Boolean);
+  const words = [...new Set(query.trim().split(/\s+/).filter(Boolean))].slice(0, MAX_SEARCH_WORDS);
   for (const word of words) {
     const digits = word.replace(/\D/g, "");
     if (/^[\d()+\-.]+$/.test(word) && digits.length > 0) {
-      conditions.push(like(patients.phone, `%${digits}%`));
+      conditions.push(digits.length > MAX_PHONE_DIGITS ? sql`0` : like(patients.phone, `%${digits}%`));
     } else {
-      const prefix = `${escapeLike(word)}%`;
+      const prefix = `${escapeLike(fitLikePattern(word))}%`;
       const nameMatch = or(
         sql`${patients.firstName} LIKE ${prefix} ESCAPE '\\'`,
         sql`${patients.lastName} LIKE ${prefix} ESCAPE '\\'`,
@@ -52,10 +57,6 @@ export async function searchPatients(
   const nextCursor: PatientCursor | null =
     rows.length > limit && last ? { lastName: last.lastName, firstName: last.firstName, id: last.id } : null;
   return { patients: page, nextCursor };
-}
-
-function escapeLike(text: string) {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export async function getPatient(db: Db, orgId: number, id: number) {

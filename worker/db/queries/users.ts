@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { clinicNumbers, userNumbers, users, type Role, type User } from "../schema";
+import { chunked, inJsonList, MAX_BOUND_PARAMETERS } from "./chunked";
 import { auditInsert, type AuditEntry } from "./audit";
 import { deleteUserSessions } from "./sessions";
 
@@ -21,8 +22,9 @@ export async function listUsers(db: Db, orgId: number): Promise<UserView[]> {
     ? await db
         .select()
         .from(userNumbers)
+        // A practice may have more users than D1's 100 bound parameters allow in an IN list.
         .where(
-          inArray(
+          inJsonList(
             userNumbers.userId,
             rows.map((u) => u.id),
           ),
@@ -54,7 +56,7 @@ export async function numberIdsInOrg(db: Db, orgId: number, ids: number[]) {
   const rows = await db
     .select({ id: clinicNumbers.id })
     .from(clinicNumbers)
-    .where(and(eq(clinicNumbers.orgId, orgId), inArray(clinicNumbers.id, ids)));
+    .where(and(eq(clinicNumbers.orgId, orgId), inJsonList(clinicNumbers.id, ids)));
   return rows.map((r) => r.id);
 }
 
@@ -85,11 +87,16 @@ export function updateUserRow(db: Db, orgId: number, id: number, patch: Partial<
     .where(and(eq(users.id, id), eq(users.orgId, orgId)));
 }
 
-/** Statements that replace a user's number grants; run them in the batch that changes the user. */
+/**
+ * Statements that replace a user's number grants; run them in the batch that changes the user. Each grant
+ * binds two parameters, so the inserts are chunked under D1's 100 per statement.
+ */
 export function replaceGrants(db: Db, userId: number, numberIds: number[]) {
   const del = db.delete(userNumbers).where(eq(userNumbers.userId, userId));
-  if (numberIds.length === 0) return [del] as const;
-  return [del, db.insert(userNumbers).values(numberIds.map((numberId) => ({ userId, numberId })))] as const;
+  const inserts = chunked(numberIds, Math.floor(MAX_BOUND_PARAMETERS / 2)).map((chunk) =>
+    db.insert(userNumbers).values(chunk.map((numberId) => ({ userId, numberId }))),
+  );
+  return [del, ...inserts] as const;
 }
 
 /** A just-created user's number grants and the audit entry of the creation, in one transaction. */
