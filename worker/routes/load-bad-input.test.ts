@@ -177,7 +177,7 @@ function send(input: Input | Hook | Signed, admin: string) {
     method: input.method,
     body: input.method === "GET" ? undefined : input.body,
     headers,
-    cookie: input.auth === "admin" ? admin : input.auth === "garbage" ? "td_session=garbage" : undefined,
+    cookie: input.auth === "admin" ? admin : input.auth === "garbage" ? "__Host-td_session=garbage" : undefined,
   });
 }
 
