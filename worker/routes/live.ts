@@ -32,6 +32,14 @@ export const liveRoutes = new Hono<StaffEnv>()
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
         throw new AppError(426, "upgrade_required", "Connect with a WebSocket.");
       }
+      // Browsers do not apply CORS to WebSockets, and the upgrade carries the session cookie: without this a
+      // page on another site could open a staff member's socket and read the live queue (cross-site
+      // WebSocket hijacking). A browser always sends Origin on an upgrade; a caller without one has no
+      // ambient cookie to abuse.
+      const origin = c.req.header("origin");
+      if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+        throw forbidden("A live socket can only be opened from Textdesk itself.", "cross_origin");
+      }
       const session = c.get("session");
       const { id } = c.req.valid("param");
       const number = await findVisibleNumber(c.get("db"), viewerOf(session), id);
