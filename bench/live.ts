@@ -28,9 +28,9 @@ export async function signIn(base: string) {
       body: JSON.stringify({ email: "admin@example.com", password: "demo-admin" }),
     });
     const setCookie = [res.headers["set-cookie"] ?? []].flat().join(";");
-    const session = /td_session=([^;]+)/.exec(setCookie)?.[1];
+    const session = /__Host-td_session=([^;]+)/.exec(setCookie)?.[1];
     if (res.status !== 200 || !session) throw new Error(`sign-in failed: ${res.status} ${res.body}`);
-    const cookie = `td_session=${session}`;
+    const cookie = `__Host-td_session=${session}`;
     const numbers = await c.send({ method: "GET", path: "/api/numbers", headers: { cookie } });
     const list = (JSON.parse(numbers.body) as { numbers: { id: number; e164: string }[] }).numbers;
     const westside = list.find((n) => n.e164 === WESTSIDE);

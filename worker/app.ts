@@ -93,11 +93,11 @@ const publicRoutes = new Hono<PublicEnv>()
           title: "Textdesk API",
           version: "0.1.0",
           description:
-            "Two-way texting inbox for clinics. Browser sessions use the td_session cookie; every error is { error: { code, message } }.",
+            "Two-way texting inbox for clinics. Browser sessions use the __Host-td_session cookie; every error is { error: { code, message } }.",
         },
         components: {
           securitySchemes: {
-            session: { type: "apiKey", in: "cookie", name: "td_session" },
+            session: { type: "apiKey", in: "cookie", name: "__Host-td_session" },
             // /api/v1: the practice-management system, with a key an admin created (Settings, API keys).
             apiKey: { type: "http", scheme: "bearer", bearerFormat: "tdk_…" },
           },

@@ -2,7 +2,7 @@
  * Keeps every clinic number the user may see live: one socket per number (each number is its own Durable
  * Object), all feeding the same stores, so counts, toasts and the toolbar work while another number is shown.
  */
-import { api, call } from "./api";
+import { api, ApiError, call } from "./api";
 import { connectLive, type LiveSocket } from "./live-socket";
 import { announceInbound, type Prefs } from "./notifications";
 import { loadList, loadSummary, markRead, queue, applyToList, refreshSummarySoon } from "./queue-store";
@@ -58,6 +58,8 @@ export function startLive(numbers: readonly ClinicNumber[], hooks: LiveHooks): (
       catchUp: (after) =>
         call(api.api.live.events.$get({ query: { after: String(after), numberId: String(n.id) } })),
       resync: () => resync(n.id),
+      // 410 cursor_expired: the cursor is older than the queue window, its events pruned; reload instead.
+      isExpired: (error) => error instanceof ApiError && error.status === 410,
       apply: (event) => applyEvent(event, hooks),
     }),
   );

@@ -239,3 +239,49 @@ describe("live socket", () => {
     t.live.close();
   });
 });
+
+describe("an expired cursor (the API's 410)", () => {
+  it("reloads the lists instead of retrying, forgets the cursor and goes live", async () => {
+    const expired = new Error("cursor_expired");
+    const catchUps: number[] = [];
+    const resync = vi.fn(() => Promise.resolve());
+    const sockets: FakeSocket[] = [];
+    const applied: number[] = [];
+    const live = connectLive<Ev>({
+      url: "ws://localhost/api/live/numbers/1/socket",
+      open: (url) => {
+        const socket = new FakeSocket(url);
+        sockets.push(socket);
+        return socket;
+      },
+      catchUp: (after) => {
+        catchUps.push(after);
+        return Promise.reject(expired);
+      },
+      isExpired: (error) => error === expired,
+      resync,
+      apply: (event) => applied.push(event.cursor),
+      minDelayMs: 1000,
+      random: () => 1,
+    });
+    sockets[0]?.serverOpens();
+    await vi.advanceTimersByTimeAsync(0);
+    sockets[0]?.serverSends(ev(7));
+    expect(live.cursor()).toBe(7);
+
+    sockets[0]?.serverDrops();
+    await vi.advanceTimersByTimeAsync(1000);
+    const second = sockets[1];
+    expect(second).toBeDefined();
+    second?.serverOpens();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(catchUps).toEqual([7]);
+    // First connect, then the expired catch-up: two reloads, and the socket was not closed as a failure.
+    expect(resync).toHaveBeenCalledTimes(2);
+    expect(second?.closed).toBe(false);
+    expect(live.cursor()).toBeNull();
+    second?.serverSends(ev(9));
+    expect(applied).toEqual([7, 9]);
+    live.close();
+  });
+});

@@ -3,7 +3,8 @@
  *
  * The server tags every event with a cursor (its row id in D1's `live_events`). On every (re)connect the client
  * first syncs: with no cursor yet it reloads the lists from REST; with one it asks REST for the events after it
- * (or reloads when told `resync`). Live frames that arrive meanwhile wait in a buffer and are applied after the sync, in
+ * (or reloads when told `resync`, or when the cursor has expired: older than the queue window, whose events
+ * the server has pruned). Live frames that arrive meanwhile wait in a buffer and are applied after the sync, in
  * order, skipping those already applied. So nothing falls between the list load and the socket, and
  * order-sensitive events (read, then unread) never replay out of order.
  *
@@ -31,6 +32,11 @@ export type LiveSocketOptions<E extends { cursor: number }> = {
   catchUp: (after: number) => Promise<{ events: E[]; resync: boolean }>;
   /** Reload whatever the screen shows from REST. */
   resync: () => Promise<void>;
+  /**
+   * Whether a failed catch-up means the cursor itself is too old (the API's 410 `cursor_expired`): the events
+   * after it are gone, so the client reloads and forgets the cursor rather than retrying it.
+   */
+  isExpired?: (error: unknown) => boolean;
   apply: (event: E) => void;
   onState?: (state: LiveState) => void;
   open?: (url: string) => SocketLike;
@@ -110,13 +116,20 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
       if (cursor === null) {
         await options.resync();
       } else {
-        const page = await options.catchUp(cursor);
+        const page = await options.catchUp(cursor).catch((error: unknown) => {
+          if (!options.isExpired?.(error)) throw error;
+          return null;
+        });
         if (socket !== ws) return;
-        if (page.resync) {
+        if (page === null) {
+          // Expired: reload the present like a first connect; the next event sets a fresh cursor.
+          cursor = null;
+          await options.resync();
+        } else if (page.resync) {
           await options.resync();
           // The reload shows the present; only events after the replayable part still matter.
           const last = page.events.at(-1);
-          if (last) cursor = Math.max(cursor, last.cursor);
+          if (last) cursor = Math.max(cursor ?? 0, last.cursor);
         } else {
           for (const event of page.events) deliver(event);
         }

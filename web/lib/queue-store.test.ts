@@ -39,7 +39,7 @@ function inbound(conversationId: number, createdAt: number): LiveEvent {
 /** The list shows nothing yet (what the server answers for these searches), then texts arrive live. */
 async function liveRowsFor(q: string, arriving: Row[]) {
   fakeApi({
-    "GET /api/queue/numbers/1/conversations": { json: { conversations: [], nextCursor: null } },
+    "POST /api/queue/numbers/1/conversations/search": { json: { conversations: [], nextCursor: null } },
     ...Object.fromEntries(
       arriving.map((c) => [`GET /api/conversations/${c.id}`, { json: { conversation: c } }]),
     ),

@@ -97,14 +97,18 @@ export async function loadList(more = false): Promise<void> {
   replay = [];
   setQueue("list", { loading: true, error: null });
   try {
-    const query = {
+    // In the body: a name or phone in a URL would land in the Worker's request logs.
+    const json = {
       q: list.q,
-      unread: list.unreadOnly ? ("true" as const) : ("false" as const),
-      limit: String(PAGE_SIZE),
+      unread: list.unreadOnly,
+      limit: PAGE_SIZE,
       ...(more && list.nextCursor ? { cursor: list.nextCursor } : {}),
     };
     const page = await call(
-      api.api.queue.numbers[":numberId"].conversations.$get({ param: { numberId: String(numberId) }, query }),
+      api.api.queue.numbers[":numberId"].conversations.search.$post({
+        param: { numberId: String(numberId) },
+        json,
+      }),
     );
     if (mine !== ticket) return;
     const missed = replay;

@@ -5,7 +5,7 @@
 import type { api, Ok } from "./api";
 
 type QueuePage = Ok<
-  Awaited<ReturnType<(typeof api.api.queue.numbers)[":numberId"]["conversations"]["$get"]>>
+  Awaited<ReturnType<(typeof api.api.queue.numbers)[":numberId"]["conversations"]["search"]["$post"]>>
 >;
 type ThreadPage = Ok<Awaited<ReturnType<(typeof api.api.conversations)[":id"]["messages"]["$get"]>>>;
 type CatchUp = Ok<Awaited<ReturnType<typeof api.api.live.events.$get>>>;

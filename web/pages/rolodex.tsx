@@ -43,8 +43,9 @@ export default function RolodexPage() {
     setLoading(true);
     setError(null);
     try {
-      const query = { q, limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) };
-      const page = await call(api.api.patients.$get({ query }));
+      // In the body: a name or phone in a URL would land in the Worker's request logs.
+      const json = { q, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) };
+      const page = await call(api.api.patients.search.$post({ json }));
       if (ticket !== latest) return;
       setList({
         patients: cursor ? [...list.patients, ...page.patients] : page.patients,

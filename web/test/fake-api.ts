@@ -36,3 +36,16 @@ export function fakeApi(routes: Record<string, Answer>) {
 export function apiError(status: number, code: string, message: string) {
   return { status, json: { error: { code, message } } };
 }
+
+/** The JSON body a request carried, as an object (empty when it had none). */
+export function jsonOf(request: Sent | undefined): Record<string, unknown> {
+  if (!request?.body) return {};
+  const parsed: unknown = JSON.parse(request.body);
+  return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+}
+
+/** A string field of a request's JSON body ("" when absent or not a string). */
+export function textField(request: Sent | undefined, field: string): string {
+  const value = jsonOf(request)[field];
+  return typeof value === "string" ? value : "";
+}

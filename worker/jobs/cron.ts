@@ -16,6 +16,7 @@ import { describeError } from "../lib/errors";
 import { rearmOverdueDrains } from "../messaging/outbound-drain";
 import { expireExports } from "./expire-exports";
 import { pruneAndArchive } from "./prune-and-archive";
+import { pruneCarrierEvents, pruneLiveEvents } from "./prune-live-events";
 import { sweepStuckSends } from "./sweep-stuck-sends";
 
 export type JobContext = {
@@ -55,6 +56,17 @@ export const CRON_JOBS: readonly CronJob[] = [
     name: "expire-exports",
     budgetMs: 2 * 60_000,
     run: ({ db, env, now, budgetMs }) => expireExports({ db, bucket: env.HISTORY, now, budgetMs }),
+  },
+  {
+    // Live events carry message bodies: kept only as long as the queue window (prune-live-events.ts).
+    name: "prune-live-events",
+    budgetMs: 2 * 60_000,
+    run: ({ db, now, budgetMs }) => pruneLiveEvents({ db, now, budgetMs }),
+  },
+  {
+    name: "prune-carrier-events",
+    budgetMs: 60_000,
+    run: ({ db, now, budgetMs }) => pruneCarrierEvents({ db, now, budgetMs }),
   },
 ];
 

@@ -10,7 +10,12 @@ import { BACKGROUND_HEADER } from "../shared/headers";
 
 export type { Session } from "../lib/principals";
 
-export const SESSION_COOKIE = "td_session";
+/**
+ * The `__Host-` prefix makes the browser refuse this cookie unless it is Secure, Path=/ and has no Domain, so a
+ * sibling subdomain (or a plain-http page on the same host) cannot plant or overwrite a session
+ * (developer.mozilla.org/docs/Web/HTTP/Cookies#cookie_prefixes).
+ */
+export const SESSION_COOKIE = "__Host-td_session";
 
 /**
  * Requests the app makes on its own (live catch-up, unread counts, socket reconnects) must not keep an

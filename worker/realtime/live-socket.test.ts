@@ -3,7 +3,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, it } from "vitest";
 import { createDb } from "../db/client";
 import { demoNumbers } from "../test/messages-fixture";
-import { call, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
+import { BASE, call, grantStaff, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
 import { seedOtherPractice } from "../test/other-practice";
 import { connect, openLive } from "../test/sockets";
 import { MAX_SOCKET_AGE_MS } from "./fan-out";
@@ -39,6 +39,20 @@ describe("upgrade authentication", () => {
     expect(accepted.status).toBe(101);
     accepted.webSocket?.accept();
     accepted.webSocket?.close(1000, "done");
+  });
+
+  it("refuses an upgrade from another site's page (403) and accepts one from the app's own origin", async ({
+    expect,
+  }) => {
+    const admin = await signInAdmin();
+    const refused = await openLive(main, admin, "https://evil.example");
+    expect(refused.status).toBe(403);
+    expect(refused.webSocket).toBeNull();
+    expect((await refused.json<{ error: { code: string } }>()).error.code).toBe("cross_origin");
+    const own = await openLive(main, admin, BASE);
+    expect(own.status).toBe(101);
+    own.webSocket?.accept();
+    own.webSocket?.close(1000, "done");
   });
 
   it("answers a plain GET on the socket route with 426", async ({ expect }) => {

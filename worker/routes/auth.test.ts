@@ -5,13 +5,18 @@ import { call, DEMO, errorOf, seed, signIn, signInAdmin, signInStaff } from "../
 beforeAll(seed);
 
 describe("sign in", () => {
-  it("sets an HttpOnly, Secure, SameSite=Lax session cookie and returns the user", async ({ expect }) => {
+  it("sets a __Host- prefixed HttpOnly, Secure, SameSite=Lax session cookie and returns the user", async ({
+    expect,
+  }) => {
     const res = await call("/api/auth/login", {
       json: { email: DEMO.admin.email, password: DEMO.admin.password },
     });
     expect(res.status).toBe(200);
     const cookie = res.headers.get("set-cookie") ?? "";
-    expect(cookie).toMatch(/td_session=/);
+    // __Host-: the browser keeps it only if Secure, Path=/ and no Domain, so a subdomain cannot plant one.
+    expect(cookie).toMatch(/^__Host-td_session=/);
+    expect(cookie).toMatch(/Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -103,7 +108,15 @@ describe("sign in", () => {
 describe("session", () => {
   it("answers 401 without a cookie and with a made-up one", async ({ expect }) => {
     expect((await call("/api/auth/me")).status).toBe(401);
-    expect((await call("/api/auth/me", { cookie: "td_session=forged" })).status).toBe(401);
+    expect((await call("/api/auth/me", { cookie: "__Host-td_session=forged" })).status).toBe(401);
+  });
+
+  it("reads only the __Host- cookie: a valid token under the bare name (as a subdomain could set) is no session", async ({
+    expect,
+  }) => {
+    const token = (await signInStaff()).split("=")[1] ?? "";
+    expect((await call("/api/auth/me", { cookie: `__Host-td_session=${token}` })).status).toBe(200);
+    expect((await call("/api/auth/me", { cookie: `td_session=${token}` })).status).toBe(401);
   });
 
   it("signs out: the old cookie stops working", async ({ expect }) => {

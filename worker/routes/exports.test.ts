@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, it } from "vitest";
+import { historyExports } from "../db/schema";
 import { call, DEMO, errorOf, seed, signIn, signInAdmin, signInStaff } from "../test/helpers";
 import { requestExport, waitForExport } from "../test/export-helpers";
 import { demoIds, seedConversation, seedMessages, testDb, type DemoIds } from "../test/messages-fixture";
@@ -100,6 +102,27 @@ describe("an export belongs to the user who made it", () => {
     expect((await call(`/api/exports/${done.id}/download`, { cookie: staff })).status).toBe(200);
     // Only failed exports can be retried.
     expect((await call(`/api/exports/${done.id}/retry`, { cookie: staff, method: "POST" })).status).toBe(409);
+  });
+
+  it("a file past its expiresAt is refused with 410 even while the cron has not deleted it yet", async ({
+    expect,
+  }) => {
+    const staff = await signInStaff();
+    const done = await waitForExport(
+      staff,
+      (await requestExport(staff, { numberId: ids.mainNumberId, phone: DEMO.testPatientPhone })).id,
+    );
+    expect((await call(`/api/exports/${done.id}/download`, { cookie: staff })).status).toBe(200);
+    await db
+      .update(historyExports)
+      .set({ expiresAt: Date.now() - 1 })
+      .where(eq(historyExports.id, done.id));
+    const row = await db.query.historyExports.findFirst({ where: eq(historyExports.id, done.id) });
+    // Still in R2: only the download check stands between the caller and the file.
+    expect(await env.HISTORY.head(row?.r2Key ?? "")).not.toBeNull();
+    const refused = await call(`/api/exports/${done.id}/download`, { cookie: staff });
+    expect(refused.status).toBe(410);
+    expect((await errorOf(refused))?.code).toBe("export_expired");
   });
 
   it("files live only in the private bucket, under keys without phone numbers", async ({ expect }) => {

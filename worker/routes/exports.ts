@@ -18,7 +18,7 @@ import { findVisibleNumber } from "../db/queries/numbers";
 import { EXPORT_FORMATS, type HistoryExport } from "../db/schema";
 import { exportFileName, runExport } from "../jobs/export-history";
 import { exportRange } from "../domain/export-range";
-import { badRequest, conflict, forbidden, notFound } from "../lib/errors";
+import { AppError, badRequest, conflict, forbidden, notFound } from "../lib/errors";
 import { calendarDay, idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
@@ -152,6 +152,11 @@ export const exportRoutes = new Hono<StaffEnv>()
         !(await findVisibleNumber(db, viewerOf(session), found.numberId))
       ) {
         throw notFound("Export");
+      }
+      // The hourly cron deletes expired files; until it runs the file is still in R2, but it is past its
+      // promised lifetime and must not be handed out.
+      if (found.expiresAt !== null && found.expiresAt <= Date.now()) {
+        throw new AppError(410, "export_expired", "This export has expired. Request a new one.");
       }
       const object = await c.env.HISTORY.get(found.r2Key);
       if (!object) throw notFound("Export");

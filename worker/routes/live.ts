@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { StaffEnv } from "../env";
-import { liveEventsAfter } from "../db/queries/live-events";
+import { liveEventsAfter, oldestResumableCursor } from "../db/queries/live-events";
 import { findVisibleNumber, getOrgNumber, listVisibleNumbers } from "../db/queries/numbers";
 import { AppError, forbidden, notFound } from "../lib/errors";
 import { idParam } from "../lib/schemas";
@@ -13,6 +13,7 @@ import { hubFor } from "../messaging/hub";
 
 /** A client further behind than this reloads its lists instead of replaying events one by one. */
 const CATCH_UP_LIMIT = 500;
+const DAY_MS = 86_400_000;
 
 const eventsQuery = z.strictObject({
   after: z.coerce.number().int().min(0),
@@ -31,6 +32,14 @@ export const liveRoutes = new Hono<StaffEnv>()
     async (c) => {
       if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
         throw new AppError(426, "upgrade_required", "Connect with a WebSocket.");
+      }
+      // Browsers do not apply CORS to WebSockets, and the upgrade carries the session cookie: without this a
+      // page on another site could open a staff member's socket and read the live queue (cross-site
+      // WebSocket hijacking). A browser always sends Origin on an upgrade; a caller without one has no
+      // ambient cookie to abuse.
+      const origin = c.req.header("origin");
+      if (origin !== undefined && origin !== new URL(c.req.url).origin) {
+        throw forbidden("A live socket can only be opened from Textdesk itself.", "cross_origin");
       }
       const session = c.get("session");
       const { id } = c.req.valid("param");
@@ -52,14 +61,24 @@ export const liveRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["live"],
       summary: "Events after a cursor for the numbers the user may see (oldest first)",
-      description: `At most ${CATCH_UP_LIMIT}; when more were missed, \`resync\` is true and the client reloads its lists.`,
+      description:
+        `At most ${CATCH_UP_LIMIT}; when more were missed, \`resync\` is true and the client reloads its lists. ` +
+        "A cursor older than the practice's queue window answers 410 `cursor_expired`: the events it missed " +
+        "have been pruned, so the client reloads its lists instead.",
     }),
     validate("query", eventsQuery),
     async (c) => {
       const { after, numberId } = c.req.valid("query");
-      const visible = (await listVisibleNumbers(c.get("db"), viewerOf(c.get("session")))).map((n) => n.id);
+      const session = c.get("session");
+      const visible = (await listVisibleNumbers(c.get("db"), viewerOf(session))).map((n) => n.id);
       if (numberId !== undefined && !visible.includes(numberId)) throw notFound("Clinic number");
       const ids = numberId === undefined ? visible : [numberId];
+      // Events older than the window are pruned hourly (jobs/prune-live-events.ts): replaying across that gap
+      // would skip them silently, so a cursor from before the window is refused whether or not the prune ran.
+      const windowStart = Date.now() - session.org.queueWindowDays * DAY_MS;
+      if (after < (await oldestResumableCursor(c.get("db"), windowStart))) {
+        throw new AppError(410, "cursor_expired", "Too much time has passed to catch up; reload the lists.");
+      }
       const events = await liveEventsAfter(c.get("db"), ids, after, CATCH_UP_LIMIT + 1);
       const resync = events.length > CATCH_UP_LIMIT;
       return c.json({ events: events.slice(0, CATCH_UP_LIMIT), resync }, 200);

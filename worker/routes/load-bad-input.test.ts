@@ -86,8 +86,11 @@ const API_PATHS = [
   "/api/conversations/:id/messages/:id/retry",
   "/api/conversations/:id/read",
   "/api/conversations/:id/unread",
-  "/api/queue/numbers/:id/conversations?q=:id&cursor=:id&limit=:id",
-  "/api/queue/numbers/:id/conversations/by-phone?phone=:id",
+  "/api/patients/search",
+  "/api/patients?cursor=:id&limit=:id",
+  "/api/queue/numbers/:id/conversations?unread=:id&cursor=:id&limit=:id",
+  "/api/queue/numbers/:id/conversations/search",
+  "/api/queue/numbers/:id/conversations/by-phone",
   "/api/live/events?after=:id&numberId=:id",
   "/api/exports",
   "/api/exports/:id/download",
@@ -177,7 +180,8 @@ function send(input: Input | Hook | Signed, admin: string) {
     method: input.method,
     body: input.method === "GET" ? undefined : input.body,
     headers,
-    cookie: input.auth === "admin" ? admin : input.auth === "garbage" ? "td_session=garbage" : undefined,
+    cookie:
+      input.auth === "admin" ? admin : input.auth === "garbage" ? "__Host-td_session=garbage" : undefined,
   });
 }
 

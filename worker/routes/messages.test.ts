@@ -129,8 +129,9 @@ describe("texting from the Rolodex", () => {
     });
     expect(res.status).toBe(201);
     expect((await res.json<{ message: Msg }>()).message.kind).toBe("direct");
-    const found = await call(`/api/queue/numbers/${main}/conversations/by-phone?phone=%2B15550107000`, {
+    const found = await call(`/api/queue/numbers/${main}/conversations/by-phone`, {
       cookie: admin,
+      json: { phone: "+15550107000" },
     });
     expect((await found.json<{ conversation: { phone: string } | null }>()).conversation?.phone).toBe(
       "+15550107000",

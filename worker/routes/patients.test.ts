@@ -9,9 +9,13 @@ beforeAll(async () => {
   staff = await signInStaff();
 });
 
+/** A search as the web app sends it: in the body, never in the URL. */
 async function search(q: string, cursor?: string) {
-  const params = new URLSearchParams({ q, limit: "10", ...(cursor ? { cursor } : {}) });
-  const res = await call(`/api/patients?${params.toString()}`, { cookie: staff });
+  const res = await call("/api/patients/search", {
+    cookie: staff,
+    json: { q, limit: 10, ...(cursor ? { cursor } : {}) },
+  });
+  if (res.status !== 200) throw new Error(`search: ${res.status} ${await res.text()}`);
   return res.json<{ patients: PatientView[]; nextCursor: string | null }>();
 }
 
@@ -85,6 +89,36 @@ describe("the Rolodex", () => {
   it("refuses a forged cursor with 400", async ({ expect }) => {
     const res = await call("/api/patients?cursor=not-a-cursor", { cookie: staff });
     expect(res.status).toBe(400);
+    const old = btoa(encodeURIComponent(JSON.stringify({ lastName: "Alvarez", firstName: "Maria", id: 1 })));
+    const forged = await call("/api/patients/search", { cookie: staff, json: { q: "", cursor: old } });
+    expect(forged.status).toBe(400);
+  });
+
+  it("keeps names and phones out of URLs: the search is refused in the query, and cursors carry no name", async ({
+    expect,
+  }) => {
+    expect((await call("/api/patients?q=Alvarez", { cookie: staff })).status).toBe(400);
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let i = 0; i < 5; i++) {
+      const page = await search("", cursor);
+      for (const p of page.patients) {
+        seen.add(p.firstName.toLowerCase());
+        seen.add(p.lastName.toLowerCase());
+      }
+      if (!page.nextCursor) break;
+      // The cursor is a bare id: no letters, so no name however it is decoded.
+      expect(page.nextCursor).toMatch(/^\d+$/);
+      cursor = page.nextCursor;
+    }
+    expect(seen.size).toBeGreaterThan(0);
+    // The plain list (GET, name order) walks with the same opaque cursors.
+    const listed = await call("/api/patients?limit=2", { cookie: staff });
+    const body = await listed.json<{ patients: PatientView[]; nextCursor: string | null }>();
+    expect(body.patients).toHaveLength(2);
+    const next = await call(`/api/patients?limit=2&cursor=${body.nextCursor ?? ""}`, { cookie: staff });
+    const nextBody = await next.json<{ patients: PatientView[] }>();
+    expect(nextBody.patients.map((p) => p.id)).not.toContain(body.patients[0]?.id);
   });
 
   it("edits a patient and refuses unknown fields", async ({ expect }) => {

@@ -11,6 +11,7 @@ import {
   updatePatientRow,
   type PatientCursor,
 } from "../db/queries/patients";
+import type { Db } from "../db/client";
 import type { Patient } from "../db/schema";
 import { formatPhone } from "../shared/phone";
 import { MAX_IMPORT_ROWS, NotCsvError, parsePatientCsv, TooManyRowsError } from "../domain/patient-csv";
@@ -19,31 +20,38 @@ import { idParam, pageLimit, patientInput, searchText } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { limitBody } from "../middleware/body-limit";
 
-const searchQuery = z.strictObject({
-  q: searchText,
+const pageFields = {
   cursor: z.string().max(500).optional(),
   limit: pageLimit(100, 50),
-});
+};
+/** The Rolodex in name order, a page at a time: the URL carries only the opaque cursor and the size. */
+const listQuery = z.strictObject(pageFields);
+/** A search names a patient or a phone, so it travels in the body: Workers Logs record every URL. */
+const searchBody = z.strictObject({ q: searchText, ...pageFields });
 
 const importQuery = z.strictObject({ dryRun: z.enum(["true", "false"]).default("false") });
 
-const cursorShape = z.strictObject({
-  lastName: z.string().max(100),
-  firstName: z.string().max(100),
-  id: z.number().int(),
-});
-
+/**
+ * The cursor is the id of the page's last patient: the query finds its place in name order by that id, so
+ * no name travels in a URL (a cursor of names would be PHI in every log line).
+ */
 function encodeCursor(cursor: PatientCursor | null) {
-  return cursor ? btoa(encodeURIComponent(JSON.stringify(cursor))) : null;
+  return cursor ? String(cursor.afterId) : null;
 }
 
 function decodeCursor(raw: string | undefined): PatientCursor | undefined {
   if (!raw) return undefined;
-  try {
-    return cursorShape.parse(JSON.parse(decodeURIComponent(atob(raw))));
-  } catch {
-    throw badRequest("cursor: is not a cursor this API returned");
-  }
+  if (!/^[1-9]\d{0,15}$/.test(raw)) throw badRequest("cursor: is not a cursor this API returned");
+  return { afterId: Number(raw) };
+}
+
+async function searchPage(
+  db: Db,
+  orgId: number,
+  input: { q: string; cursor?: string | undefined; limit: number },
+) {
+  const page = await searchPatients(db, orgId, input.q, decodeCursor(input.cursor), input.limit);
+  return { patients: page.patients.map(toPatientView), nextCursor: encodeCursor(page.nextCursor) };
 }
 
 /** The patient as the API shows it: with the phone formatted for people next to the E.164 form. */
@@ -57,16 +65,24 @@ const MAX_CSV_BYTES = 2 * 1024 * 1024;
 export const patientRoutes = new Hono<StaffEnv>()
   .get(
     "/",
-    describeRoute({ tags: ["patients"], summary: "Search the Rolodex by name or phone (keyset pages)" }),
-    validate("query", searchQuery),
-    async (c) => {
-      const { q, cursor, limit } = c.req.valid("query");
-      const page = await searchPatients(c.get("db"), c.get("session").org.id, q, decodeCursor(cursor), limit);
-      return c.json(
-        { patients: page.patients.map(toPatientView), nextCursor: encodeCursor(page.nextCursor) },
-        200,
-      );
-    },
+    describeRoute({
+      tags: ["patients"],
+      summary: "The Rolodex in name order (keyset pages; to search, POST /api/patients/search)",
+    }),
+    validate("query", listQuery),
+    async (c) =>
+      c.json(await searchPage(c.get("db"), c.get("session").org.id, { ...c.req.valid("query"), q: "" }), 200),
+  )
+  .post(
+    "/search",
+    describeRoute({
+      tags: ["patients"],
+      summary: "Search the Rolodex by name or phone (keyset pages)",
+      description:
+        "The search is in the body, not the URL, so no name or phone reaches a log. `nextCursor` is opaque.",
+    }),
+    validate("json", searchBody),
+    async (c) => c.json(await searchPage(c.get("db"), c.get("session").org.id, c.req.valid("json")), 200),
   )
   .post(
     "/",

@@ -44,13 +44,24 @@ beforeAll(async () => {
   await addConversation({ orgId, numberId: westside, phone: "+15550001111", at: now - 30_000, unread: true });
 });
 
+/** The list as the web app loads it: a search goes in the body (POST …/search), never in the URL. */
 async function list(numberId: number, params: Record<string, string> = {}, cookie = admin) {
-  const res = await call(
-    `/api/queue/numbers/${numberId}/conversations?${new URLSearchParams(params).toString()}`,
-    {
-      cookie,
-    },
-  );
+  const { q, ...page } = params;
+  const res =
+    q === undefined
+      ? await call(`/api/queue/numbers/${numberId}/conversations?${new URLSearchParams(page).toString()}`, {
+          cookie,
+        })
+      : await call(`/api/queue/numbers/${numberId}/conversations/search`, {
+          cookie,
+          json: {
+            q,
+            unread: page.unread === "true",
+            ...(page.limit ? { limit: Number(page.limit) } : {}),
+            ...(page.cursor ? { cursor: page.cursor } : {}),
+          },
+        });
+  if (res.status !== 200) throw new Error(`queue list: ${res.status} ${await res.text()}`);
   return res.json<{ conversations: Row[]; nextCursor: string | null }>();
 }
 
@@ -81,6 +92,9 @@ describe("the queue", () => {
     expect((await list(main, { q: "diego maria" })).conversations).toEqual([]);
     expect((await list(main, { q: "7779" })).conversations.map((c) => c.phone)).toEqual(["+15557779999"]);
     expect((await list(main, { q: "nobody-called-this" })).conversations).toEqual([]);
+    // A search in the URL (where Workers Logs would keep the name) is refused, not served.
+    const inUrl = await call(`/api/queue/numbers/${main}/conversations?q=maria`, { cookie: admin });
+    expect(inUrl.status).toBe(400);
   });
 
   // The web app filters rows that arrive live with the shared matcher: it must say what the server says.

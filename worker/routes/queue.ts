@@ -26,18 +26,24 @@ import { liveMessage, publishLive } from "../messaging/live";
 
 const DAY_MS = 86_400_000;
 
-const listQuery = z.strictObject({
-  q: searchText,
-  unread: z.enum(["true", "false"]).default("false"),
+const pageFields = {
   cursor: z.string().max(200).optional(),
   limit: pageLimit(100, 50),
+};
+/** The unsearched list: the URL carries only flags, the opaque cursor and the size. */
+const listQuery = z.strictObject({ unread: z.enum(["true", "false"]).default("false"), ...pageFields });
+/** A search names a patient or a phone, so it travels in the body: Workers Logs record every URL. */
+const searchBody = z.strictObject({
+  q: searchText,
+  unread: z.boolean().default(false),
+  ...pageFields,
 });
 const threadQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
   limit: pageLimit(200, 100),
 });
 const numberParam = z.strictObject({ numberId: z.coerce.number().int().positive() });
-const phoneQuery = z.strictObject({ phone: phoneSchema });
+const phoneBody = z.strictObject({ phone: phoneSchema });
 
 function windowStart(session: Session, now = Date.now()) {
   return now - session.org.queueWindowDays * DAY_MS;
@@ -48,6 +54,28 @@ function decodeCursor(raw: string | undefined): QueueCursor | undefined {
   const match = /^(\d+)\.(\d+)$/.exec(raw);
   if (!match) throw badRequest("cursor: is not a cursor this API returned");
   return { lastMessageAt: Number(match[1]), id: Number(match[2]) };
+}
+
+/** One page of a number's queue, searched or not. */
+async function queuePage(
+  db: Db,
+  session: Session,
+  numberId: number,
+  input: { q: string; unreadOnly: boolean; cursor: string | undefined; limit: number },
+) {
+  const number = await findVisibleNumber(db, viewerOf(session), numberId);
+  if (!number) throw notFound("Clinic number");
+  const page = await listQueue(db, {
+    numberId: number.id,
+    orgId: session.org.id,
+    since: windowStart(session),
+    unreadOnly: input.unreadOnly,
+    query: input.q,
+    cursor: decodeCursor(input.cursor),
+    limit: input.limit,
+  });
+  const next = page.nextCursor ? `${page.nextCursor.lastMessageAt}.${page.nextCursor.id}` : null;
+  return { conversations: page.conversations.map(toRow), nextCursor: next };
 }
 
 type WithPeople = Awaited<ReturnType<typeof withPeople>>[number];
@@ -97,43 +125,51 @@ export const queueRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["queue"],
       summary:
-        "A clinic number's conversations in the window, newest first (search by name or phone, unread only)",
+        "A clinic number's conversations in the window, newest first (unread only; to search, POST …/search)",
     }),
     validate("param", numberParam),
     validate("query", listQuery),
     async (c) => {
-      const session = c.get("session");
-      const db = c.get("db");
-      const number = await findVisibleNumber(db, viewerOf(session), c.req.valid("param").numberId);
-      if (!number) throw notFound("Clinic number");
       const q = c.req.valid("query");
-      const page = await listQueue(db, {
-        numberId: number.id,
-        orgId: session.org.id,
-        since: windowStart(session),
-        unreadOnly: q.unread === "true",
-        query: q.q,
-        cursor: decodeCursor(q.cursor),
-        limit: q.limit,
-      });
-      const next = page.nextCursor ? `${page.nextCursor.lastMessageAt}.${page.nextCursor.id}` : null;
-      return c.json({ conversations: page.conversations.map(toRow), nextCursor: next }, 200);
+      const input = { q: "", unreadOnly: q.unread === "true", cursor: q.cursor, limit: q.limit };
+      return c.json(
+        await queuePage(c.get("db"), c.get("session"), c.req.valid("param").numberId, input),
+        200,
+      );
     },
   )
-  .get(
+  .post(
+    "/numbers/:numberId/conversations/search",
+    describeRoute({
+      tags: ["queue"],
+      summary: "Search a clinic number's conversations in the window by name or phone, newest first",
+      description: "The search is in the body, not the URL, so no name or phone reaches a log.",
+    }),
+    validate("param", numberParam),
+    validate("json", searchBody),
+    async (c) => {
+      const { q, unread, cursor, limit } = c.req.valid("json");
+      const input = { q, unreadOnly: unread, cursor, limit };
+      return c.json(
+        await queuePage(c.get("db"), c.get("session"), c.req.valid("param").numberId, input),
+        200,
+      );
+    },
+  )
+  .post(
     "/numbers/:numberId/conversations/by-phone",
     describeRoute({
       tags: ["queue"],
-      summary: "The conversation with a phone on a number, if any (Rolodex start)",
+      summary: "The conversation with a phone on a number, if any (Rolodex start; the phone is in the body)",
     }),
     validate("param", numberParam),
-    validate("query", phoneQuery),
+    validate("json", phoneBody),
     async (c) => {
       const session = c.get("session");
       const db = c.get("db");
       const number = await findVisibleNumber(db, viewerOf(session), c.req.valid("param").numberId);
       if (!number) throw notFound("Clinic number");
-      const found = await findConversationByPhone(db, number.id, c.req.valid("query").phone);
+      const found = await findConversationByPhone(db, number.id, c.req.valid("json").phone);
       const [row] = found ? await withPeople(db, session.org.id, [found]) : [];
       return c.json({ conversation: row ? toRow(row) : null }, 200);
     },

@@ -32,9 +32,10 @@ type Target = "rolodex" | "queue";
 
 /** One search request; the only place that knows how a search travels, so moving it changes one function. */
 function search(target: Target, q: string, limit?: string) {
-  const params = new URLSearchParams({ q, ...(limit === undefined ? {} : { limit }) });
-  const path = target === "rolodex" ? "/api/patients" : `/api/queue/numbers/${numberId}/conversations`;
-  return call(`${path}?${params.toString()}`, { cookie });
+  // Searches travel in POST bodies (no PHI in URLs); the limit stays a string, as a form field would send it.
+  const path =
+    target === "rolodex" ? "/api/patients/search" : `/api/queue/numbers/${numberId}/conversations/search`;
+  return call(path, { cookie, json: { q, ...(limit === undefined ? {} : { limit }) } });
 }
 
 const word = fc.string({ minLength: 1, maxLength: 12, unit: "grapheme" });

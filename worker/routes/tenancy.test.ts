@@ -24,7 +24,7 @@ describe("another practice's records are invisible (404, never 403, so ids do no
   });
 
   it("patients: search never returns them", async ({ expect }) => {
-    const res = await call("/api/patients?q=Private", { cookie: admin });
+    const res = await call("/api/patients/search", { cookie: admin, json: { q: "Private" } });
     const body = await res.json<{ patients: unknown[] }>();
     expect(body.patients).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import worker from "../index";
 import { createDb } from "../db/client";
 import { seedDemo, DEMO } from "../db/seed-demo";
+import { SESSION_COOKIE } from "../middleware/session";
 
 export { DEMO };
 
@@ -51,9 +52,9 @@ export async function signIn(email: string, password: string) {
   const res = await call("/api/auth/login", { json: { email, password } });
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`);
   const setCookie = res.headers.get("set-cookie") ?? "";
-  const match = /td_session=([^;]+)/.exec(setCookie);
+  const match = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(setCookie);
   if (!match?.[1]) throw new Error("no session cookie");
-  return `td_session=${match[1]}`;
+  return `${SESSION_COOKIE}=${match[1]}`;
 }
 
 export const signInAdmin = () => signIn(DEMO.admin.email, DEMO.admin.password);

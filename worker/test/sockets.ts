@@ -4,9 +4,10 @@ import type { LiveEvent, ServerFrame } from "../shared/live-protocol";
 import { BASE } from "./helpers";
 
 /** Opens the live socket of a clinic number as a signed-in browser would. */
-export async function openLive(numberId: number, cookie?: string) {
+export async function openLive(numberId: number, cookie?: string, origin?: string) {
   const headers = new Headers({ upgrade: "websocket" });
   if (cookie) headers.set("cookie", cookie);
+  if (origin) headers.set("origin", origin);
   return exports.default.fetch(new Request(`${BASE}/api/live/numbers/${numberId}/socket`, { headers }));
 }
 

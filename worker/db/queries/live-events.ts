@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, gte, max, sql } from "drizzle-orm";
 import { inJsonList } from "./chunked";
 import type { Db } from "../client";
 import { liveEvents } from "../schema";
@@ -36,6 +36,36 @@ export async function liveEventsAfter(db: Db, numberIds: number[], after: number
     .orderBy(asc(liveEvents.id))
     .limit(limit);
   return rows.map(toEvent);
+}
+
+/**
+ * The lowest cursor a client may still resume from, given the window's start: one before the oldest event
+ * inside the window. A cursor below it has missed events that are older than the window, which the hourly
+ * prune deletes (or is about to), so replaying from it would silently skip them. Ids are global and grow with
+ * time, so one ordered look-up on the `created_at` index answers for every number at once.
+ */
+export async function oldestResumableCursor(db: Db, windowStart: number): Promise<number> {
+  const [first] = await db
+    .select({ id: liveEvents.id })
+    .from(liveEvents)
+    .where(gte(liveEvents.createdAt, windowStart))
+    .orderBy(asc(liveEvents.createdAt), asc(liveEvents.id))
+    .limit(1);
+  if (first) return first.id - 1;
+  // Nothing in the window: only a client that saw the very last event has missed nothing.
+  const [latest] = await db.select({ id: max(liveEvents.id) }).from(liveEvents);
+  return latest?.id ?? 0;
+}
+
+/**
+ * Deletes up to `limit` of a number's events older than the cutoff, oldest first; returns how many. The
+ * (number_id, id) index walks the number's rows in id order, where the old ones come first.
+ */
+export async function deleteLiveEventsBefore(db: Db, numberId: number, cutoff: number, limit: number) {
+  const result = await db.run(
+    sql`delete from live_events where id in (select id from live_events where number_id = ${numberId} and created_at < ${cutoff} order by id limit ${limit})`,
+  );
+  return result.meta.changes;
 }
 
 export { toEvent as rowToLiveEvent };

@@ -6,8 +6,11 @@ import { auditInsert, type AuditEntry } from "./audit";
 
 export type PatientFields = Pick<Patient, "firstName" | "lastName" | "phone" | "dateOfBirth" | "notes">;
 
-/** Keyset cursor for the Rolodex order (last name, first name, id), case-insensitive. */
-export type PatientCursor = { lastName: string; firstName: string; id: number };
+/**
+ * Keyset cursor for the Rolodex order (last name, first name, id), case-insensitive: the id of the last patient
+ * shown, whose names the query reads back, so the cursor the API hands out carries no name.
+ */
+export type PatientCursor = { afterId: number };
 
 const byName = sql`${patients.lastName} COLLATE NOCASE, ${patients.firstName} COLLATE NOCASE, ${patients.id}`;
 
@@ -43,7 +46,7 @@ export async function searchPatients(
   }
   if (cursor) {
     conditions.push(
-      sql`(${patients.lastName} COLLATE NOCASE, ${patients.firstName} COLLATE NOCASE, ${patients.id}) > (${cursor.lastName}, ${cursor.firstName}, ${cursor.id})`,
+      sql`(${patients.lastName} COLLATE NOCASE, ${patients.firstName} COLLATE NOCASE, ${patients.id}) > (select last_name, first_name, id from patients where id = ${cursor.afterId} and org_id = ${orgId})`,
     );
   }
   const rows = await db
@@ -54,8 +57,7 @@ export async function searchPatients(
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const nextCursor: PatientCursor | null =
-    rows.length > limit && last ? { lastName: last.lastName, firstName: last.firstName, id: last.id } : null;
+  const nextCursor: PatientCursor | null = rows.length > limit && last ? { afterId: last.id } : null;
   return { patients: page, nextCursor };
 }
 

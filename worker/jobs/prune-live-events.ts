@@ -1,0 +1,86 @@
+/**
+ * @module The hourly prune of the two logs that would otherwise grow for ever:
+ * - `live_events` holds every stored text's body (it is what the live socket and the catch-up replay), so it is
+ *   kept exactly as long as the queue shows a conversation: the practice's queue window (`queue_window_days`,
+ *   default 10), the same cutoff the archive uses for `messages`. The catch-up route refuses a cursor older
+ *   than that window (410), so a client never replays across a gap this job made.
+ * - `carrier_events` holds only carrier event ids (no PHI) for de-duplicating retried webhooks; carriers retry
+ *   for at most 24 hours (../shared/notes/carriers.md), so a week is kept.
+ *
+ * Deletes go in bounded batches, a fixed number per run: the whole cron invocation shares D1's 1,000 queries
+ * (developers.cloudflare.com/d1/platform/limits/), and the next hourly run carries on where this one stopped.
+ * Logs counts only.
+ */
+import type { Db } from "../db/client";
+import { listNumbersWithWindow } from "../db/queries/archive";
+import { deleteCarrierEventsBefore } from "../db/queries/carrier-events";
+import { deleteLiveEventsBefore } from "../db/queries/live-events";
+
+const DAY_MS = 86_400_000;
+/** Carrier event ids older than this can no longer come back as a retry. */
+export const CARRIER_EVENT_RETENTION_DAYS = 7;
+
+export type PruneLogOptions = {
+  db: Db;
+  now: number;
+  budgetMs: number;
+  /** Rows per DELETE. */
+  batch?: number;
+  /** DELETE statements per run, over all numbers. */
+  maxBatches?: number;
+  clock?: () => number;
+};
+
+export type PruneLogReport = { deleted: number; batches: number; complete: boolean };
+
+function limits(opts: PruneLogOptions) {
+  const clock = opts.clock ?? Date.now;
+  const started = clock();
+  const maxBatches = opts.maxBatches ?? 100;
+  return {
+    batch: opts.batch ?? 5000,
+    within: (report: PruneLogReport) => report.batches < maxBatches && clock() - started < opts.budgetMs,
+  };
+}
+
+/** Deletes every number's live events older than its practice's queue window. */
+export async function pruneLiveEvents(opts: PruneLogOptions): Promise<PruneLogReport> {
+  const { batch, within } = limits(opts);
+  const report: PruneLogReport = { deleted: 0, batches: 0, complete: false };
+  for (const n of await listNumbersWithWindow(opts.db)) {
+    const cutoff = opts.now - n.windowDays * DAY_MS;
+    for (;;) {
+      if (!within(report)) {
+        console.log("prune-live-events partial", JSON.stringify(report));
+        return report;
+      }
+      const deleted = await deleteLiveEventsBefore(opts.db, n.numberId, cutoff, batch);
+      report.batches++;
+      report.deleted += deleted;
+      if (deleted < batch) break;
+    }
+  }
+  report.complete = true;
+  console.log("prune-live-events done", JSON.stringify(report));
+  return report;
+}
+
+/** Deletes carrier event ids received more than CARRIER_EVENT_RETENTION_DAYS ago. */
+export async function pruneCarrierEvents(opts: PruneLogOptions): Promise<PruneLogReport> {
+  const { batch, within } = limits(opts);
+  const report: PruneLogReport = { deleted: 0, batches: 0, complete: false };
+  const cutoff = opts.now - CARRIER_EVENT_RETENTION_DAYS * DAY_MS;
+  for (;;) {
+    if (!within(report)) {
+      console.log("prune-carrier-events partial", JSON.stringify(report));
+      return report;
+    }
+    const deleted = await deleteCarrierEventsBefore(opts.db, cutoff, batch);
+    report.batches++;
+    report.deleted += deleted;
+    if (deleted < batch) break;
+  }
+  report.complete = true;
+  console.log("prune-carrier-events done", JSON.stringify(report));
+  return report;
+}
