@@ -12,6 +12,7 @@ import { OPT_OUT_CONFIRMATION } from "../domain/keywords";
 import { conflict, describeError, notFound } from "../lib/errors";
 import { idParam } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { limitBody } from "../middleware/body-limit";
 import { viewerOf } from "../middleware/session";
 import { scheduleDrain } from "../messaging/outbound-drain";
 import { publishOptOut } from "../messaging/live";
@@ -40,6 +41,7 @@ export const optOutReviewRoutes = new Hono<StaffEnv>().post(
       409: { description: "Someone already decided it" },
     },
   }),
+  limitBody(1024),
   validate("param", idParam),
   validate("json", decisionBody),
   async (c) => {

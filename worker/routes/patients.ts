@@ -81,6 +81,7 @@ export const patientRoutes = new Hono<StaffEnv>()
       description:
         "The search is in the body, not the URL, so no name or phone reaches a log. `nextCursor` is opaque.",
     }),
+    limitBody(4 * 1024),
     validate("json", searchBody),
     async (c) => c.json(await searchPage(c.get("db"), c.get("session").org.id, c.req.valid("json")), 200),
   )

@@ -21,6 +21,7 @@ import { listOptOutReviews } from "../db/queries/opt-out-reviews";
 import { badRequest, notFound } from "../lib/errors";
 import { idParam, pageLimit, phoneSchema, searchText } from "../lib/schemas";
 import { validate } from "../lib/validate";
+import { limitBody } from "../middleware/body-limit";
 import { viewerOf, type Session } from "../middleware/session";
 import { liveMessage, publishLive } from "../messaging/live";
 
@@ -145,6 +146,7 @@ export const queueRoutes = new Hono<StaffEnv>()
       summary: "Search a clinic number's conversations in the window by name or phone, newest first",
       description: "The search is in the body, not the URL, so no name or phone reaches a log.",
     }),
+    limitBody(4 * 1024),
     validate("param", numberParam),
     validate("json", searchBody),
     async (c) => {
@@ -162,6 +164,7 @@ export const queueRoutes = new Hono<StaffEnv>()
       tags: ["queue"],
       summary: "The conversation with a phone on a number, if any (Rolodex start; the phone is in the body)",
     }),
+    limitBody(1024),
     validate("param", numberParam),
     validate("json", phoneBody),
     async (c) => {

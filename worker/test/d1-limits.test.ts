@@ -69,7 +69,7 @@ describe("the D1 limits every worker test runs under", () => {
     it("made through exports.default.fetch", async ({ expect }) => {
       const cookie = await signInStaff();
       const before = d1StatementsChecked();
-      const res = await call("/api/patients?q=a", { cookie });
+      const res = await call("/api/patients/search", { cookie, json: { q: "a" } });
       expect(res.status).toBe(200);
       expect(d1StatementsChecked()).toBeGreaterThan(before);
     });
