@@ -8,7 +8,6 @@ import {
   messages,
   optOutEvents,
   optOutReviews,
-  optOuts,
   type Carrier,
   type ClinicNumber,
   type Message,
@@ -17,6 +16,7 @@ import type { KeywordMatch } from "../../domain/keywords";
 import { previewOf } from "../../shared/preview";
 import type { LiveEvent } from "../../shared/live-protocol";
 import { rowToLiveEvent, type NewLiveEvent } from "./live-events";
+import { setOptOutWhere } from "./opt-outs";
 
 export type InboundRow = {
   number: ClinicNumber;
@@ -158,17 +158,7 @@ function optOutStatements(db: Db, row: InboundRow, nonce: string, inserted: SQL)
       .select(
         sql`select null, ${number.orgId}, null, ${action}, 'clinic_number', ${String(number.id)}, ${JSON.stringify({ keyword: k.keyword })}, ${now} where ${applies}`,
       ),
-    db
-      .insert(optOuts)
-      .select(sql`select ${number.id}, ${phone}, ${optedOut}, ${k.keyword}, ${now} where ${applies}`)
-      .onConflictDoUpdate({
-        target: [optOuts.numberId, optOuts.phone],
-        set: {
-          optedOut: sql`excluded.opted_out`,
-          keyword: sql`excluded.keyword`,
-          changedAt: sql`excluded.changed_at`,
-        },
-      }),
+    setOptOutWhere(db, { numberId: number.id, phone, optedOut, keyword: k.keyword, now }, applies),
   ];
 }
 

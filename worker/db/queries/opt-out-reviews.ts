@@ -9,11 +9,11 @@ import {
   messages,
   optOutEvents,
   optOutReviews,
-  optOuts,
   users,
   type OptOutReview,
   type OptOutReviewDecision,
 } from "../schema";
+import { setOptOutWhere } from "./opt-outs";
 
 /** The phones among `phones` with an undecided review on this number: their campaign texts are held. */
 export async function pendingReviewAmong(db: Db, numberId: number, phones: string[]): Promise<Set<string>> {
@@ -95,19 +95,11 @@ export async function decideOptOutReview(
             .select(
               sql`select null, ${review.orgId}, ${review.numberId}, ${review.phone}, 1, ${keyword}, ${review.messageId}, ${now} where ${decidedHere}`,
             ),
-          db
-            .insert(optOuts)
-            .select(
-              sql`select ${review.numberId}, ${review.phone}, 1, ${keyword}, ${now} where ${decidedHere}`,
-            )
-            .onConflictDoUpdate({
-              target: [optOuts.numberId, optOuts.phone],
-              set: {
-                optedOut: sql`excluded.opted_out`,
-                keyword: sql`excluded.keyword`,
-                changedAt: sql`excluded.changed_at`,
-              },
-            }),
+          setOptOutWhere(
+            db,
+            { numberId: review.numberId, phone: review.phone, optedOut: 1, keyword, now },
+            decidedHere,
+          ),
         ]
       : [];
   const [decided] = await db.batch([

@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { optOutEvents, optOuts } from "../schema";
 import { auditInsert } from "./audit";
@@ -63,4 +63,28 @@ export async function recordCarrierOptOut(
       now,
     ),
   ]);
+}
+
+/**
+ * The statement that sets a phone's opt-out state when `condition` holds, for a caller's batch (the inbound
+ * keyword path and a staff review decision): `insert … select … where` lets the condition see the batch's
+ * earlier writes, so the state moves only if the event that justifies it was written.
+ */
+export function setOptOutWhere(
+  db: Db,
+  state: { numberId: number; phone: string; optedOut: 0 | 1; keyword: string; now: number },
+  condition: SQL,
+) {
+  const { numberId, phone, optedOut, keyword, now } = state;
+  return db
+    .insert(optOuts)
+    .select(sql`select ${numberId}, ${phone}, ${optedOut}, ${keyword}, ${now} where ${condition}`)
+    .onConflictDoUpdate({
+      target: [optOuts.numberId, optOuts.phone],
+      set: {
+        optedOut: sql`excluded.opted_out`,
+        keyword: sql`excluded.keyword`,
+        changedAt: sql`excluded.changed_at`,
+      },
+    });
 }
