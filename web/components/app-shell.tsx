@@ -1,6 +1,7 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
 import { createEffect, ErrorBoundary, lazy, onCleanup, onMount, Show } from "solid-js";
 import { messageOf } from "../lib/api";
+import { LIVENESS_LABEL, liveness } from "../lib/live-state";
 import { totalUnread } from "../lib/queue-store";
 import { isAdmin, loadSession, session, signOut, watchIdle } from "../lib/session";
 
@@ -59,6 +60,15 @@ export function AppShell(props: RouteSectionProps) {
               </Show>
             </nav>
             <div class="who">
+              <span
+                class="liveness"
+                data-state={liveness()}
+                role="status"
+                aria-label={`Queue: ${LIVENESS_LABEL[liveness()]}`}
+              >
+                <span class="liveness-dot" aria-hidden="true" />
+                <span class="liveness-text">{LIVENESS_LABEL[liveness()]}</span>
+              </span>
               <span class="who-name">{me().user?.name}</span>
               <button type="button" class="button quiet" onClick={() => void signOut()}>
                 Sign out

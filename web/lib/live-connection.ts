@@ -3,7 +3,8 @@
  * Object), all feeding the same stores, so counts, toasts and the toolbar work while another number is shown.
  */
 import { api, ApiError, call } from "./api";
-import { connectLive, type LiveSocket } from "./live-socket";
+import { connectLive, type LiveSocket, type LiveState } from "./live-socket";
+import { reportLiveness } from "./live-state";
 import { announceInbound, type Prefs } from "./notifications";
 import { loadList, loadSummary, markRead, queue, applyToList, refreshSummarySoon } from "./queue-store";
 import type { ClinicNumber, LiveEvent } from "./queue-types";
@@ -52,7 +53,9 @@ async function resync(numberId: number) {
 }
 
 export function startLive(numbers: readonly ClinicNumber[], hooks: LiveHooks): () => void {
-  const sockets: LiveSocket[] = numbers.map((n) =>
+  const states: LiveState[] = numbers.map(() => "connecting");
+  reportLiveness(states);
+  const sockets: LiveSocket[] = numbers.map((n, index) =>
     connectLive<LiveEvent>({
       url: socketUrl(n.id),
       catchUp: (after) =>
@@ -61,6 +64,10 @@ export function startLive(numbers: readonly ClinicNumber[], hooks: LiveHooks): (
       // 410 cursor_expired: the cursor is older than the queue window, its events pruned; reload instead.
       isExpired: (error) => error instanceof ApiError && error.status === 410,
       apply: (event) => applyEvent(event, hooks),
+      onState: (state) => {
+        states[index] = state;
+        reportLiveness(states);
+      },
     }),
   );
   const online = () => sockets.forEach((s) => s.reconnectNow());
