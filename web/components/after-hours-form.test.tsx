@@ -19,6 +19,7 @@ const MAIN: NumberView = {
   alertPhones: [],
   afterHoursQuietMinutes: 15,
   lastAfterHoursAlertAt: null,
+  awayMessage: null,
 };
 
 describe("after-hours settings", () => {

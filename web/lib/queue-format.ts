@@ -49,6 +49,7 @@ const KIND_LABEL: Partial<Record<LiveMessage["kind"], string>> = {
   campaign: "Campaign",
   auto_reply: "Auto-reply",
   alert: "Alert",
+  event: "",
 };
 
 /** Who sent it: the staff member, the automated kind, or the patient side of the conversation. */
@@ -71,7 +72,10 @@ export function statusLabel(message: LiveMessage): string | null {
       return "Not delivered";
     case "failed":
       return "Failed";
+    case "cancelled":
+      return "Cancelled";
     case "received":
+    case "recorded":
       return null;
   }
 }

@@ -32,6 +32,8 @@ function inbound(conversationId: number, createdAt: number): LiveEvent {
       authorName: null,
       createdAt,
       updatedAt: createdAt,
+      sendAfter: null,
+      cancelOnReply: false,
     },
   };
 }

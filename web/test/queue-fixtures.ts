@@ -18,6 +18,7 @@ function clinicNumber(fields: Pick<NumberView, "id" | "e164" | "label" | "carrie
     alertPhones: [],
     afterHoursQuietMinutes: 15,
     lastAfterHoursAlertAt: null,
+    awayMessage: null,
     createdAt: 0,
     hasCredentials: fields.carrier !== "simulator",
     ...fields,
@@ -48,6 +49,10 @@ export function row(id: number, phone: string, patients: Person[], unread: boole
     unread,
     patients,
     optedOutAt: null as number | null,
+    state: "open" as const,
+    snoozedUntil: null as number | null,
+    assignedUserId: null as number | null,
+    awayRepliedAt: null as number | null,
   } satisfies Conversation;
 }
 

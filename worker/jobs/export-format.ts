@@ -6,11 +6,11 @@
  * formula (starting with = + - @ tab or CR) get a leading apostrophe, per OWASP's CSV injection advice
  * (owasp.org/www-community/attacks/CSV_Injection): a patient can put anything in a text.
  */
-import type { ExportFormat, MessageKind } from "../db/schema";
+import type { ExportFormat, MessageDirection, MessageKind } from "../db/schema";
 
 export type ExportRow = {
   createdAt: number;
-  direction: "in" | "out";
+  direction: MessageDirection;
   kind: MessageKind;
   status: string;
   body: string;
@@ -33,6 +33,15 @@ const KIND_LABELS: Record<MessageKind, string> = {
   campaign: "campaign",
   auto_reply: "auto-reply",
   alert: "alert",
+  note: "internal note",
+  event: "event",
+};
+
+const DIRECTION_LABELS: Record<MessageDirection, string> = {
+  in: "inbound",
+  out: "outbound",
+  // Notes and event lines never left the clinic; the export says so, so nobody reads one as a sent text.
+  internal: "internal",
 };
 
 export function excelSafe(cell: string): string {
@@ -106,7 +115,7 @@ export function formatterFor(format: ExportFormat, heading: ExportHeading): Form
       date,
       time,
       r.phone,
-      r.direction === "in" ? "inbound" : "outbound",
+      DIRECTION_LABELS[r.direction],
       KIND_LABELS[r.kind],
       r.staff,
       r.status,

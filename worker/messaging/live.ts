@@ -66,6 +66,8 @@ export function liveMessage(m: Message, authorName: string | null = null): LiveM
     authorName,
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
+    sendAfter: m.status === "queued" ? m.sendAfter : null,
+    cancelOnReply: m.cancelOnReply,
   };
 }
 

@@ -17,6 +17,8 @@ const message = (direction: "in" | "out"): LiveMessage => ({
   authorName: null,
   createdAt: 0,
   updatedAt: 0,
+  sendAfter: null,
+  cancelOnReply: false,
 });
 
 const events: [string, LiveEvent, boolean][] = [

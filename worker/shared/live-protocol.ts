@@ -7,13 +7,14 @@
  * so a deploy, an eviction or a closed laptop lid loses nothing. Events are idempotent: applying one twice is
  * harmless, so the overlap between catch-up and live delivery needs no coordination.
  */
-import type { MessageKind, MessageStatus } from "./messages";
+import type { MessageDirection, MessageKind, MessageStatus } from "./messages";
+import type { ConversationState } from "./team";
 import type { SmsEncoding } from "./segments";
 
 export type LiveMessage = {
   id: number;
   conversationId: number;
-  direction: "in" | "out";
+  direction: MessageDirection;
   kind: MessageKind;
   body: string;
   status: MessageStatus;
@@ -25,11 +26,41 @@ export type LiveMessage = {
   authorName: string | null;
   createdAt: number;
   updatedAt: number;
+  /** A scheduled (send-later or API-queued) text's due time while it waits; null once sent or never queued. */
+  sendAfter: number | null;
+  /** A send-later text that is withdrawn if the patient texts first. */
+  cancelOnReply: boolean;
 };
 
 export type LiveEvent =
-  /** A message was stored (inbound, or outbound queued). */
-  | { type: "message"; cursor: number; numberId: number; conversationId: number; message: LiveMessage }
+  /**
+   * A message was stored (inbound, outbound queued, an internal note or event line) or a scheduled one was
+   * edited: apply by message id. `mentions` are the users an internal note @-mentioned (they get a toast).
+   */
+  | {
+      type: "message";
+      cursor: number;
+      numberId: number;
+      conversationId: number;
+      message: LiveMessage;
+      mentions?: number[];
+    }
+  /**
+   * A conversation's team state changed: assignment, open/done/snoozed. `changedBy` is the user who did it
+   * (null for the system: a patient's text reopening it, a snooze ending), so the assignee is told only when
+   * someone else assigned it to them.
+   */
+  | {
+      type: "conversation";
+      cursor: number;
+      numberId: number;
+      conversationId: number;
+      state: ConversationState;
+      snoozedUntil: number | null;
+      assignedUserId: number | null;
+      assignedName: string | null;
+      changedBy: number | null;
+    }
   /** An outbound message's delivery status moved forward. */
   | {
       type: "message_status";
@@ -61,6 +92,7 @@ export const LIVE_EVENT_TYPES = [
   "message_status",
   "read_state",
   "opt_out",
+  "conversation",
 ] as const satisfies readonly LiveEventType[];
 
 /**
@@ -70,11 +102,31 @@ export const LIVE_EVENT_TYPES = [
 export const PING = "ping";
 export const PONG = "pong";
 
+/**
+ * Who is on this number right now, with what open: ephemeral (the Durable Object's socket attachments, never
+ * D1), so not in the catch-up log. One entry per socket; a user with two tabs appears twice. `typing` is true
+ * when their last typing frame is under TYPING_TTL_MS old at the time the snapshot was sent; the client drops
+ * it after that long without a fresh frame.
+ */
+export type PresenceEntry = {
+  userId: number;
+  name: string;
+  conversationId: number | null;
+  typing: boolean;
+};
+
 /** The JSON frame the server sends for an event. */
 export type ServerFrame = { v: 1; type: "event"; event: LiveEvent };
 
-/** A frame as the client reads it: an event, or the runtime's answer to a ping. */
-export type ReceivedFrame = ServerFrame | { type: "pong" };
+/** The whole number's presence, sent to every socket whenever it changes. */
+export type PresenceFrame = { v: 1; type: "presence"; viewers: PresenceEntry[] };
+
+/** What a screen tells the object: which conversation it has open (null: none), and a keystroke in one. */
+export type ClientFrame =
+  { v: 1; type: "viewing"; conversationId: number | null } | { v: 1; type: "typing"; conversationId: number };
+
+/** A frame as the client reads it: an event, presence, or the runtime's answer to a ping. */
+export type ReceivedFrame = ServerFrame | PresenceFrame | { type: "pong" };
 
 /** Close codes in the application range (4000–4999), so clients can tell why a socket ended. */
 export const CLOSE = {

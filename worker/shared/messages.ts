@@ -3,8 +3,30 @@
  * and the longest body the app accepts.
  */
 
-export const MESSAGE_KINDS = ["reply", "direct", "reminder", "campaign", "auto_reply", "alert"] as const;
+/**
+ * `in` from the patient, `out` to the patient, `internal` never leaves the clinic: staff notes and the small
+ * event lines in a thread ("Sam marked this done"). Every carrier path and practice webhook reads `in`/`out`
+ * only, so an internal row cannot be sent by construction.
+ */
+export const MESSAGE_DIRECTIONS = ["in", "out", "internal"] as const;
+export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
+
+export const MESSAGE_KINDS = [
+  "reply",
+  "direct",
+  "reminder",
+  "campaign",
+  "auto_reply",
+  "alert",
+  /** An internal note by a staff member (direction `internal`). */
+  "note",
+  /** A state change shown as a line in the thread: assigned, done, snoozed, reopened (direction `internal`). */
+  "event",
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/** The kinds that are internal: never sent, never a reply, never in a practice webhook. */
+export const INTERNAL_KINDS = ["note", "event"] as const satisfies readonly MessageKind[];
 
 export const MESSAGE_STATUSES = [
   "received",
@@ -14,6 +36,10 @@ export const MESSAGE_STATUSES = [
   "delivered",
   "undelivered",
   "failed",
+  /** A scheduled (send-later) text withdrawn before it went: by its author, or by the patient texting first. */
+  "cancelled",
+  /** An internal row (note, event line): stored, never sent. */
+  "recorded",
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
@@ -26,3 +52,6 @@ export const MESSAGE_MAX_LENGTH = 1600;
 
 /** The limit as people read it ("1,600"), for messages that name it. */
 export const MESSAGE_MAX_LENGTH_TEXT = MESSAGE_MAX_LENGTH.toLocaleString("en-US");
+
+/** The longest internal note. Notes are never sent, so the SMS limit does not apply. */
+export const NOTE_MAX_LENGTH = 4000;

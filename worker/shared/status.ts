@@ -15,6 +15,8 @@ const RANK: Record<MessageStatus, number> = {
   delivered: 4,
   undelivered: 4,
   failed: 4,
+  cancelled: 4,
+  recorded: 0,
 };
 
 export function statusRank(status: MessageStatus): number {
@@ -23,7 +25,7 @@ export function statusRank(status: MessageStatus): number {
 
 /** Whether an outbound message in `from` may move to `to`. */
 export function canAdvance(from: MessageStatus, to: MessageStatus): boolean {
-  if (from === "received" || to === "received") return false;
+  if (from === "received" || to === "received" || from === "recorded" || to === "recorded") return false;
   return RANK[to] > RANK[from];
 }
 

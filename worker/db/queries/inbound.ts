@@ -93,6 +93,8 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
       encoding: row.encoding,
       authorUserId: null,
       authorName: null,
+      sendAfter: null,
+      cancelOnReply: false,
       createdAt: now,
       updatedAt: now,
     },

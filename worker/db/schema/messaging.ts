@@ -2,12 +2,27 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { CARRIERS, clinicNumbers, createdAt, organizations, users } from "./practice";
-import { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus } from "../../shared/messages";
+import {
+  MESSAGE_DIRECTIONS,
+  MESSAGE_KINDS,
+  MESSAGE_STATUSES,
+  type MessageDirection,
+  type MessageKind,
+  type MessageStatus,
+} from "../../shared/messages";
+import { CONVERSATION_STATES } from "../../shared/team";
+import { LIVE_EVENT_TYPES } from "../../shared/live-protocol";
 
-export const MESSAGE_DIRECTIONS = ["in", "out"] as const;
-export type MessageDirection = (typeof MESSAGE_DIRECTIONS)[number];
-// Kinds and statuses are shared with the web app (worker/shared/messages.ts); the columns' enums are those lists.
-export { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus };
+// Directions, kinds and statuses are shared with the web app (worker/shared/messages.ts); the columns' enums
+// are those lists.
+export {
+  MESSAGE_DIRECTIONS,
+  MESSAGE_KINDS,
+  MESSAGE_STATUSES,
+  type MessageDirection,
+  type MessageKind,
+  type MessageStatus,
+};
 
 /** One clinic number and one remote phone. Read state is shared by the whole front desk. */
 export const conversations = sqliteTable(
@@ -25,10 +40,21 @@ export const conversations = sqliteTable(
     lastMessagePreview: text("last_message_preview").notNull().default(""),
     unread: integer("unread", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
+    /** Open (in the default view), done, or snoozed until `snoozedUntil`. A patient's text reopens it. */
+    state: text("state", { enum: CONVERSATION_STATES }).notNull().default("open"),
+    snoozedUntil: integer("snoozed_until"),
+    /** Who has it; null is unassigned. Replying to an unassigned conversation assigns it to the sender. */
+    assignedUserId: integer("assigned_user_id").references(() => users.id),
+    /** When the away reply last went to this phone: at most one per closed period. */
+    awayRepliedAt: integer("away_replied_at"),
   },
   (t) => [
     uniqueIndex("conversations_number_phone_unique").on(t.numberId, t.phone),
     index("conversations_number_last_idx").on(t.numberId, t.lastMessageAt, t.id),
+    // The alarm's snooze wake-ups: the earliest snoozed conversation of a number.
+    index("conversations_snoozed_idx")
+      .on(t.numberId, t.snoozedUntil)
+      .where(sql`state = 'snoozed'`),
   ],
 );
 
@@ -73,6 +99,8 @@ export const messages = sqliteTable(
      * hours). Null for every text sent inline, so the drain never picks up a send that is in flight.
      */
     sendAfter: integer("send_after"),
+    /** A staff member's send-later text: withdrawn (status `cancelled`) if the patient texts before it goes. */
+    cancelOnReply: integer("cancel_on_reply", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     index("messages_pending_idx")
@@ -144,7 +172,8 @@ export const carrierEvents = sqliteTable(
  * opt-out). Its id is the cursor clients resume from after a reconnect; rows older than the queue window
  * are pruned with the messages.
  */
-export const LIVE_EVENT_TYPES = ["message", "message_status", "read_state", "opt_out"] as const;
+// The protocol's own list (shared/live-protocol.ts): a new event type is one edit.
+export { LIVE_EVENT_TYPES };
 export const liveEvents = sqliteTable(
   "live_events",
   {
@@ -203,3 +232,26 @@ export const optOutReviews = sqliteTable(
   ],
 );
 export type OptOutReview = typeof optOutReviews.$inferSelect;
+
+/**
+ * An `@Name` in an internal note: the colleague sees the conversation under Mine (and got a toast). Kept per
+ * conversation and user, with the note that made it; pruned with the conversation's messages.
+ */
+export const mentions = sqliteTable(
+  "mentions",
+  {
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** The note; not a foreign key, so pruning the note does not have to go first. */
+    messageId: integer("message_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.userId, t.messageId] }),
+    index("mentions_user_idx").on(t.userId, t.conversationId),
+  ],
+);

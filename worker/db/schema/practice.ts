@@ -87,6 +87,11 @@ export const clinicNumbers = sqliteTable(
     /** At most one after-hours alert per number per this many minutes. */
     afterHoursQuietMinutes: integer("after_hours_quiet_minutes").notNull().default(15),
     lastAfterHoursAlertAt: integer("last_after_hours_alert_at"),
+    /**
+     * Sent once per conversation per closed period to a patient who texts outside office hours; null is off.
+     * May hold `{opensAt}`. Independent of the doctor's alert above.
+     */
+    awayMessage: text("away_message"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("clinic_numbers_e164_unique").on(t.e164), index("clinic_numbers_org_idx").on(t.orgId)],
@@ -134,6 +139,27 @@ export const patients = sqliteTable(
     uniqueIndex("patients_org_external_unique").on(t.orgId, t.externalId),
   ],
 );
+
+/**
+ * The practice's saved replies. The body may hold placeholders (shared/placeholders.ts), filled in the
+ * composer for the conversation at hand; an unknown one is refused on save.
+ */
+export const quickReplies = sqliteTable(
+  "quick_replies",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    orgId: integer("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    name: text("name").notNull(),
+    body: text("body").notNull(),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull().default(0),
+  },
+  (t) => [uniqueIndex("quick_replies_org_name_unique").on(t.orgId, sql`${t.name} COLLATE NOCASE`)],
+);
+export type QuickReply = typeof quickReplies.$inferSelect;
 
 /** Server-side sessions: the cookie holds a random token, the table holds only its SHA-256. */
 export const sessions = sqliteTable(
