@@ -75,7 +75,7 @@ export async function insertQueuedBatch(
     db
       .insert(conversations)
       .select(
-        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}
+        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}, 'open', null, null, null
             from json_each(${json}) j where true`,
       )
       .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),
@@ -84,7 +84,7 @@ export async function insertQueuedBatch(
       .select(
         sql`select null, ${number.orgId}, ${number.id}, c.id, 'out', ${batch.kind}, ${batch.body}, 'queued',
               ${number.carrier}, null, null, null, ${batch.segments}, ${batch.encoding}, null,
-              json_extract(j.value, '$.key'), ${now}, ${now}, json_extract(j.value, '$.sendAfter')
+              json_extract(j.value, '$.key'), ${now}, ${now}, json_extract(j.value, '$.sendAfter'), 0
             from json_each(${json}) j
             join conversations c on c.number_id = ${number.id} and c.phone = ${phoneOf}
             where true`,
