@@ -16,8 +16,16 @@ const UNASSIGNED = "";
  * Unassigned), Done or Reopen, and Snooze (three presets on the number's clock, or a time picked here).
  */
 export function ThreadActions(props: Props) {
-  const [users] = createResource(() => props.conversation.id, loadAssignees);
   const [error, setError] = createSignal<string | null>(null);
+  // Without the list the control still shows Unassigned and the current assignee; the error says why.
+  const [users] = createResource(
+    () => props.conversation.id,
+    (id) =>
+      loadAssignees(id).catch((e: unknown) => {
+        setError(`Could not load who can be assigned: ${messageOf(e)}`);
+        return [];
+      }),
+  );
   const [busy, setBusy] = createSignal(false);
   const [menu, setMenu] = createSignal<{ x: number; y: number } | null>(null);
   const [picking, setPicking] = createSignal(false);
