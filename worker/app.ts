@@ -20,6 +20,7 @@ import { adminSettingsRoutes } from "./routes/admin-settings";
 import { adminNumberSettingsRoutes } from "./routes/admin-number-settings";
 import { liveRoutes } from "./routes/live";
 import { conversationRoutes, queueRoutes } from "./routes/queue";
+import { conversationStateRoutes } from "./routes/conversations";
 import { optOutReviewRoutes } from "./routes/opt-out-reviews";
 import { messageRoutes } from "./routes/messages";
 import { patientRoutes } from "./routes/patients";
@@ -140,6 +141,7 @@ const staffRoutes = new Hono<StaffEnv>()
   .route("/queue", queueRoutes)
   .route("/conversations", conversationRoutes)
   .route("/conversations", optOutReviewRoutes)
+  .route("/conversations", conversationStateRoutes)
   .route("/", messageRoutes);
 
 // Order matters: Hono runs handlers in registration order, and the first to answer ends the chain, so the

@@ -1,3 +1,4 @@
+import { Show } from "solid-js";
 import { conversationName, listTime } from "../lib/queue-format";
 import type { Conversation } from "../lib/queue-types";
 
@@ -41,6 +42,17 @@ export function ConversationRow(props: Props) {
         <span class="conv-name">{name()}</span>{" "}
         <span class="conv-time">{listTime(props.conversation.lastMessageAt, props.timeZone)}</span>{" "}
         <span class="conv-preview">{props.conversation.lastMessagePreview}</span>
+        <Show when={props.conversation.assignedName}>
+          {(assignee) => (
+            <>
+              {" "}
+              <span class="conv-assignee" title={`Assigned to ${assignee()}`}>
+                <span class="visually-hidden">Assigned to </span>
+                {assignee()}
+              </span>
+            </>
+          )}
+        </Show>
       </button>
       <button
         ref={menuButton}

@@ -4,6 +4,7 @@ import { conversationName, longDate, optOutNote } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
 import { loadOlder, pendingOptOutReview, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
 import { Composer } from "./composer";
+import { ThreadActions } from "./thread-actions";
 import { OptOutReviewNote } from "./conversation-view-review";
 import { MessageBubble } from "./message-bubble";
 import { OptedOutBanner } from "./opted-out-banner";
@@ -140,6 +141,9 @@ export function ConversationView(props: Props) {
           </Show>
         </div>
       </header>
+      <Show when={thread.conversation} keyed>
+        {(c) => <ThreadActions conversation={c} timeZone={props.timeZone} />}
+      </Show>
       <Alert message={thread.error} />
       <Alert message={retryError()} />
       <div ref={log} class="thread-log" onScroll={onScroll}>

@@ -1,6 +1,7 @@
 import { Show } from "solid-js";
 import { messageTime, senderLabel, statusLabel } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
+import { EventLine } from "./event-line";
 
 type Props = {
   message: LiveMessage;
@@ -11,8 +12,17 @@ type Props = {
   note?: string | undefined;
 };
 
-/** One text: the clinic's in green on the right, the patient's in grey on the left. */
+/** One row of the thread: an event line ("Sam Staff marked this done") or a text's bubble. */
 export function MessageBubble(props: Props) {
+  return (
+    <Show when={props.message.kind === "event"} fallback={<TextBubble {...props} />}>
+      <EventLine message={props.message} timeZone={props.timeZone} />
+    </Show>
+  );
+}
+
+/** One text: the clinic's in green on the right, the patient's in grey on the left. */
+function TextBubble(props: Props) {
   const m = () => props.message;
   const failed = () => m().status === "failed" || m().status === "undelivered";
   return (

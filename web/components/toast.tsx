@@ -16,7 +16,7 @@ export function ToastRegion(props: { onOpen: (numberId: number, conversationId: 
                 props.onOpen(toast.numberId, toast.conversationId);
               }}
             >
-              <strong>{TOAST_TITLE}</strong> {TOAST_TEXT}
+              <strong>{toast.title ?? TOAST_TITLE}</strong> {toast.text ?? TOAST_TEXT}
             </button>
             <button
               type="button"

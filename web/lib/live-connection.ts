@@ -9,6 +9,8 @@ import { announceInbound, type Prefs } from "./notifications";
 import { loadList, loadSummary, markRead, queue, applyToList, refreshSummarySoon } from "./queue-store";
 import type { ClinicNumber, LiveEvent } from "./queue-types";
 import { applyToThread, openThread, thread } from "./thread-store";
+import { announceTeamChange } from "./team-notices";
+import { session } from "./session";
 
 export type LiveHooks = {
   prefs: () => Prefs;
@@ -28,6 +30,7 @@ function isWatching(conversationId: number) {
 export function applyEvent(event: LiveEvent, hooks: LiveHooks) {
   applyToList(event);
   applyToThread(event);
+  announceTeamChange(event, session.me?.user?.id ?? null);
   if (event.type === "message" || event.type === "read_state") refreshSummarySoon();
   if (event.type === "message" && event.message.direction === "in") {
     if (isWatching(event.conversationId)) {

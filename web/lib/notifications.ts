@@ -11,7 +11,8 @@ export const TOAST_TEXT = "The system has received a text message.";
 const TOAST_MS = 10_000;
 const MAX_TOASTS = 3;
 
-export type Toast = { key: number; numberId: number; conversationId: number };
+/** A toast opens its conversation on click; `title`/`text` replace the inbound wording (never PHI). */
+export type Toast = { key: number; numberId: number; conversationId: number; title?: string; text?: string };
 
 const [toasts, setToasts] = createSignal<Toast[]>([]);
 export { toasts };
@@ -21,10 +22,15 @@ export function dismissToast(key: number) {
   setToasts((list) => list.filter((t) => t.key !== key));
 }
 
-function showToast(numberId: number, conversationId: number) {
-  const toast = { key: nextKey++, numberId, conversationId };
+function showToast(numberId: number, conversationId: number, words: { title?: string; text?: string } = {}) {
+  const toast = { key: nextKey++, numberId, conversationId, ...words };
   setToasts((list) => [...list, toast].slice(-MAX_TOASTS));
   setTimeout(() => dismissToast(toast.key), TOAST_MS);
+}
+
+/** A team toast (assigned to you, a snooze ended): shown whatever the inbound-text alert setting says. */
+export function showNotice(numberId: number, conversationId: number, title: string, text: string) {
+  showToast(numberId, conversationId, { title, text });
 }
 
 export type Prefs = { alert: boolean; sound: boolean };

@@ -9,6 +9,8 @@ import { api, call, messageOf } from "./api";
 import type { Conversation, LiveEvent } from "./queue-types";
 import { previewOf } from "../../worker/shared/preview";
 import { matchesSearch, parseSearch } from "../../worker/shared/search";
+import type { QueueView } from "../../worker/shared/team";
+import { session } from "./session";
 
 export const PAGE_SIZE = 50;
 
@@ -16,6 +18,8 @@ type ListState = {
   numberId: number | null;
   q: string;
   unreadOnly: boolean;
+  /** Open, Mine, Unassigned, Snoozed or Done (shared/team.ts); the server filters, live events keep it so. */
+  view: QueueView;
   conversations: Conversation[];
   nextCursor: string | null;
   loading: boolean;
@@ -34,6 +38,7 @@ const [queue, setQueue] = createStore<QueueState>({
     numberId: null,
     q: "",
     unreadOnly: false,
+    view: "open",
     conversations: [],
     nextCursor: null,
     loading: false,
@@ -83,10 +88,33 @@ let ticket = 0;
 /** Events that arrive while a page is loading are replayed onto it, so a stale answer cannot undo them. */
 let replay: LiveEvent[] | null = null;
 
-export function showList(numberId: number, q: string, unreadOnly: boolean) {
-  setQueue("list", { numberId, q, unreadOnly });
+export function showList(numberId: number, q: string, unreadOnly: boolean, view: QueueView = "open") {
+  setQueue("list", { numberId, q, unreadOnly, view });
   return loadList();
 }
+
+type TeamFields = Pick<Conversation, "state" | "assignedUserId">;
+/**
+ * Whether a row belongs in a view, by the server's rule (db/queries/queue.ts viewCondition). Mine also holds
+ * conversations that @-mention me, which a row does not say: those come with a reload, and a live change
+ * only takes a row out of Mine when it is done or assigned to someone else.
+ */
+export function inView(row: TeamFields, view: QueueView, me: number | null): boolean {
+  switch (view) {
+    case "open":
+      return row.state === "open";
+    case "unassigned":
+      return row.state === "open" && row.assignedUserId === null;
+    case "snoozed":
+      return row.state === "snoozed";
+    case "done":
+      return row.state === "done";
+    case "mine":
+      return row.state !== "done" && row.assignedUserId === me;
+  }
+}
+
+const me = () => session.me?.user?.id ?? null;
 
 export async function loadList(more = false): Promise<void> {
   const list = queue.list;
@@ -101,6 +129,7 @@ export async function loadList(more = false): Promise<void> {
     const json = {
       q: list.q,
       unread: list.unreadOnly,
+      view: list.view,
       limit: PAGE_SIZE,
       ...(more && list.nextCursor ? { cursor: list.nextCursor } : {}),
     };
@@ -140,6 +169,7 @@ async function insertRow(conversationId: number, numberId: number) {
     // The server's own search rule (worker/shared/search.ts), so a live row is one a reload would list.
     if (!matchesSearch(conversation, parseSearch(list.q)) || (list.unreadOnly && !conversation.unread))
       return;
+    if (!inView(conversation, list.view, me())) return;
     setQueue("list", "conversations", (rows) => [...rows, conversation].sort(byActivity));
   } catch {
     // Gone or not visible any more: nothing to show.
@@ -158,6 +188,8 @@ export function applyToList(event: LiveEvent) {
   switch (event.type) {
     case "message": {
       const message = event.message;
+      // Notes and event lines are not activity: the row keeps its time, preview and read state.
+      if (message.direction === "internal") return;
       const row = list.conversations.find((c) => c.id === event.conversationId);
       if (!row) {
         void insertRow(event.conversationId, event.numberId);
@@ -188,7 +220,42 @@ export function applyToList(event: LiveEvent) {
       return;
     case "message_status":
       return;
+    case "conversation": {
+      const fields = {
+        state: event.state,
+        snoozedUntil: event.snoozedUntil,
+        assignedUserId: event.assignedUserId,
+        assignedName: event.assignedName,
+      };
+      const row = list.conversations.find((c) => c.id === event.conversationId);
+      if (!row) {
+        if (inView(fields, list.view, me())) void insertRow(event.conversationId, event.numberId);
+        return;
+      }
+      if (!inView(fields, list.view, me())) {
+        // Done, snoozed, reopened or reassigned out of this view: it leaves the list.
+        setQueue("list", "conversations", (rows) => rows.filter((c) => c.id !== event.conversationId));
+        return;
+      }
+      setQueue("list", "conversations", (c) => c.id === event.conversationId, fields);
+      return;
+    }
   }
+}
+
+/** A row's new team state from this screen's own change (the live event follows; applying both is harmless). */
+export function applyRow(conversation: Conversation) {
+  applyToList({
+    type: "conversation",
+    cursor: 0,
+    numberId: conversation.numberId,
+    conversationId: conversation.id,
+    state: conversation.state,
+    snoozedUntil: conversation.snoozedUntil,
+    assignedUserId: conversation.assignedUserId,
+    assignedName: conversation.assignedName,
+    changedBy: me(),
+  });
 }
 
 export async function markUnread(conversationId: number) {

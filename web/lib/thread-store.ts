@@ -122,6 +122,11 @@ export function upsertMessage(message: LiveMessage) {
   );
 }
 
+/** This screen's own change to the open conversation (assign, done, snooze): the answer's row. */
+export function setThreadConversation(conversation: Conversation) {
+  if (thread.id === conversation.id) setThread("conversation", reconcile(conversation));
+}
+
 export function setOptedOut(optedOutAt: number | null) {
   if (thread.conversation) setThread("conversation", "optedOutAt", optedOutAt);
 }
@@ -155,6 +160,17 @@ export function applyToThread(event: LiveEvent) {
       return;
     case "read_state":
       if (open && event.conversationId === thread.id) setThread("conversation", "unread", event.unread);
+      return;
+    case "conversation":
+      // Assignment and open/done/snoozed, from any screen (or the system: a patient's text, a snooze ending).
+      if (open && event.conversationId === thread.id) {
+        setThread("conversation", {
+          state: event.state,
+          snoozedUntil: event.snoozedUntil,
+          assignedUserId: event.assignedUserId,
+          assignedName: event.assignedName,
+        });
+      }
       return;
     case "opt_out":
       if (open && open.numberId === event.numberId && open.phone === event.phone) {

@@ -4,6 +4,8 @@ import { ConversationList } from "../components/conversation-list";
 import { ConversationView } from "../components/conversation-view";
 import { NotificationSettings } from "../components/notification-settings";
 import { NumberPicker } from "../components/number-picker";
+import { EmptyView, QueueViews } from "../components/queue-views";
+import type { QueueView } from "../../worker/shared/team";
 import { Alert } from "../components/ui/Alert";
 import { CheckboxField } from "../components/ui/CheckboxField";
 import { TextField } from "../components/ui/TextField";
@@ -35,6 +37,7 @@ export default function QueuePage() {
   const [text, setText] = createSignal("");
   const [query, setQuery] = createSignal("");
   const [unreadOnly, setUnreadOnly] = createSignal(false);
+  const [view, setView] = createSignal<QueueView>("open");
   const [rolodex, setRolodex] = createSignal(false);
   const [settingsOpen, setSettingsOpen] = createSignal(false);
 
@@ -43,8 +46,8 @@ export default function QueuePage() {
 
   void loadSummary();
   createEffect(
-    on([numberId, query, unreadOnly], ([id, q, unread]) => {
-      if (id !== null) void showList(id, q, unread);
+    on([numberId, query, unreadOnly, view], ([id, q, unread, v]) => {
+      if (id !== null) void showList(id, q, unread, v);
     }),
   );
   createEffect(
@@ -107,6 +110,7 @@ export default function QueuePage() {
         <Show when={settingsOpen()}>
           <NotificationSettings />
         </Show>
+        <QueueViews value={view()} onChange={setView} />
         <div role="search" class="queue-filters">
           <TextField
             label="Search conversations"
@@ -127,13 +131,14 @@ export default function QueuePage() {
           <p class="empty">No clinic numbers are shared with you yet. Ask an admin.</p>
         </Show>
         <Show when={!queue.list.loading && queue.list.conversations.length === 0 && numbers().length > 0}>
-          <p class="empty">
-            {query()
-              ? `No conversations match “${query()}”.`
-              : unreadOnly()
-                ? "No unread conversations."
-                : `No texts in the last ${session.me?.org?.queueWindowDays ?? 10} days.`}
-          </p>
+          <Show when={!query()} fallback={<p class="empty">{`No conversations match “${query()}”.`}</p>}>
+            <EmptyView
+              view={view()}
+              unreadOnly={unreadOnly()}
+              windowDays={session.me?.org?.queueWindowDays ?? 10}
+              simulator={number()?.carrier === "simulator"}
+            />
+          </Show>
         </Show>
         <ConversationList
           conversations={queue.list.conversations}

@@ -53,6 +53,7 @@ export function row(id: number, phone: string, patients: Person[], unread: boole
     snoozedUntil: null as number | null,
     assignedUserId: null as number | null,
     awayRepliedAt: null as number | null,
+    assignedName: null as string | null,
   } satisfies Conversation;
 }
 

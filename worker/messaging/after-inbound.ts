@@ -14,6 +14,7 @@ import { AppError, describeError } from "../lib/errors";
 import type { LiveEvent } from "../shared/live-protocol";
 import { broadcastLive, publishOptOut } from "./live";
 import { sendText, type SendOptions } from "./send-text";
+import { reopenOnPatientText } from "./conversation-state";
 
 export type AfterInbound = {
   db: Db;
@@ -35,6 +36,8 @@ export type AfterInbound = {
  */
 export async function afterInbound(input: AfterInbound): Promise<void> {
   await broadcastLive(input.env, input.live);
+  // Any patient text (STOP and HELP too) reopens a done or snoozed conversation; never throws.
+  await reopenOnPatientText(input, input.number, input.message.conversationId);
   try {
     if (input.keyword) await answerKeyword(input, input.keyword);
     else await maybeAlert(input);

@@ -1,13 +1,15 @@
 /**
  * @module What the clinic number's Durable Object alarm does (realtime/clinic-number-hub.ts): send the next
- * due queued texts (outbound-drain.ts) and the pending practice webhooks (practice-webhooks.ts), then say
- * when the alarm should ring again.
+ * due queued texts (outbound-drain.ts) and the pending practice webhooks (practice-webhooks.ts), end the
+ * snoozes whose time has come (conversation-state.ts), then say when the alarm should ring again: one alarm,
+ * the earliest due time of all of them.
  */
 import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { describeError } from "../lib/errors";
 import { drainQueued } from "./outbound-drain";
 import { dispatchWebhooks } from "./practice-webhooks";
+import { wakeSnoozes } from "./conversation-state";
 
 /** After a webhook setup fails outright, look again this much later. */
 export const WEBHOOK_FAILURE_RETRY_MS = 5 * 60_000;
@@ -15,6 +17,8 @@ export const WEBHOOK_FAILURE_RETRY_MS = 5 * 60_000;
 export type AlarmSteps = {
   drain: () => Promise<{ nextAt: number | null }>;
   webhooks: () => Promise<{ nextAt: number | null }>;
+  /** Snooze wake-ups; like webhooks, a failure never stalls the texts. */
+  snoozes?: () => Promise<{ nextAt: number | null }>;
 };
 
 /**
@@ -31,11 +35,24 @@ export async function runAlarmSteps(steps: AlarmSteps, now: () => number = Date.
       return now() + WEBHOOK_FAILURE_RETRY_MS;
     },
   );
-  const next = [drained.nextAt, hooksNextAt].filter((at) => at !== null);
+  const snoozesNextAt = steps.snoozes
+    ? await steps.snoozes().then(
+        (woke) => woke.nextAt,
+        (error: unknown) => {
+          console.error("snoozes not woken:", describeError(error));
+          return now() + WEBHOOK_FAILURE_RETRY_MS;
+        },
+      )
+    : null;
+  const next = [drained.nextAt, hooksNextAt, snoozesNextAt].filter((at) => at !== null);
   return next.length > 0 ? Math.min(...next) : null;
 }
 
 /** The production steps for one clinic number. */
 export function numberAlarm(input: { db: Db; env: Env; numberId: number }): Promise<number | null> {
-  return runAlarmSteps({ drain: () => drainQueued(input), webhooks: () => dispatchWebhooks(input) });
+  return runAlarmSteps({
+    drain: () => drainQueued(input),
+    webhooks: () => dispatchWebhooks(input),
+    snoozes: () => wakeSnoozes(input),
+  });
 }

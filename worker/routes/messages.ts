@@ -14,6 +14,7 @@ import { viewerOf, type Session } from "../middleware/session";
 import { campaignRetry } from "../domain/quiet-hours";
 import { sendTextOnce } from "../messaging/send-text";
 import { liveMessage } from "../messaging/live";
+import { assignOnReply } from "../messaging/conversation-state";
 import type { Db } from "../db/client";
 import { limitBody } from "../middleware/body-limit";
 
@@ -131,6 +132,13 @@ export const messageRoutes = new Hono<StaffEnv>()
         body: input.body,
         idempotencyKey: uiKey(input.idempotencyKey),
       });
+      // Replying to an unassigned conversation makes it the sender's (conversation-state.ts).
+      if (created && conversation.assignedUserId === null) {
+        await assignOnReply({ db, env: c.env, now: Date.now() }, conversation.id, {
+          id: session.user.id,
+          name: session.user.name,
+        });
+      }
       return created ? c.json({ message }, 201) : c.json({ message, replayed: true }, 200);
     },
   )

@@ -16,6 +16,7 @@ import {
 } from "../db/queries/queue";
 import type { Conversation } from "../db/schema";
 import { formatPhone } from "../shared/phone";
+import { QUEUE_VIEWS, type QueueView } from "../shared/team";
 import { listOptOutEvents } from "../db/queries/opt-outs";
 import { listOptOutReviews } from "../db/queries/opt-out-reviews";
 import { badRequest, notFound } from "../lib/errors";
@@ -32,11 +33,16 @@ const pageFields = {
   limit: pageLimit(100, 50),
 };
 /** The unsearched list: the URL carries only flags, the opaque cursor and the size. */
-const listQuery = z.strictObject({ unread: z.enum(["true", "false"]).default("false"), ...pageFields });
+const listQuery = z.strictObject({
+  unread: z.enum(["true", "false"]).default("false"),
+  view: z.enum(QUEUE_VIEWS).default("open"),
+  ...pageFields,
+});
 /** A search names a patient or a phone, so it travels in the body: Workers Logs record every URL. */
 const searchBody = z.strictObject({
   q: searchText,
   unread: z.boolean().default(false),
+  view: z.enum(QUEUE_VIEWS).default("open"),
   ...pageFields,
 });
 const threadQuery = z.strictObject({
@@ -62,7 +68,7 @@ async function queuePage(
   db: Db,
   session: Session,
   numberId: number,
-  input: { q: string; unreadOnly: boolean; cursor: string | undefined; limit: number },
+  input: { q: string; unreadOnly: boolean; view: QueueView; cursor: string | undefined; limit: number },
 ) {
   const number = await findVisibleNumber(db, viewerOf(session), numberId);
   if (!number) throw notFound("Clinic number");
@@ -71,6 +77,8 @@ async function queuePage(
     orgId: session.org.id,
     since: windowStart(session),
     unreadOnly: input.unreadOnly,
+    view: input.view,
+    userId: session.user.id,
     query: input.q,
     cursor: decodeCursor(input.cursor),
     limit: input.limit,
@@ -80,7 +88,7 @@ async function queuePage(
 }
 
 type WithPeople = Awaited<ReturnType<typeof withPeople>>[number];
-function toRow(c: WithPeople) {
+export function toRow(c: WithPeople) {
   return { ...c, phoneDisplay: formatPhone(c.phone) };
 }
 
@@ -126,13 +134,19 @@ export const queueRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["queue"],
       summary:
-        "A clinic number's conversations in the window, newest first (unread only; to search, POST …/search)",
+        "A clinic number's conversations in the window, newest first, in a view (open, mine, unassigned, snoozed, done; unread only; to search, POST …/search)",
     }),
     validate("param", numberParam),
     validate("query", listQuery),
     async (c) => {
       const q = c.req.valid("query");
-      const input = { q: "", unreadOnly: q.unread === "true", cursor: q.cursor, limit: q.limit };
+      const input = {
+        q: "",
+        unreadOnly: q.unread === "true",
+        view: q.view,
+        cursor: q.cursor,
+        limit: q.limit,
+      };
       return c.json(
         await queuePage(c.get("db"), c.get("session"), c.req.valid("param").numberId, input),
         200,
@@ -150,8 +164,8 @@ export const queueRoutes = new Hono<StaffEnv>()
     validate("param", numberParam),
     validate("json", searchBody),
     async (c) => {
-      const { q, unread, cursor, limit } = c.req.valid("json");
-      const input = { q, unreadOnly: unread, cursor, limit };
+      const { q, unread, view, cursor, limit } = c.req.valid("json");
+      const input = { q, unreadOnly: unread, view, cursor, limit };
       return c.json(
         await queuePage(c.get("db"), c.get("session"), c.req.valid("param").numberId, input),
         200,

@@ -32,6 +32,12 @@ export type LiveMessage = {
   cancelOnReply: boolean;
 };
 
+/**
+ * Why a `conversation` event was sent: an assignment, a staff state change (done, snoozed, reopened), a
+ * patient's text reopening it, or a snooze ending on its own.
+ */
+export type ConversationChange = "assigned" | "state" | "reopened" | "snooze_ended";
+
 export type LiveEvent =
   /**
    * A message was stored (inbound, outbound queued, an internal note or event line) or a scheduled one was
@@ -60,6 +66,8 @@ export type LiveEvent =
       assignedUserId: number | null;
       assignedName: string | null;
       changedBy: number | null;
+      /** What changed, so a screen can tell "assigned to you" from "a snooze ended" (optional: older rows). */
+      change?: ConversationChange;
     }
   /** An outbound message's delivery status moved forward. */
   | {

@@ -2,7 +2,8 @@ import { and, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm"
 import type { Db } from "../client";
 import { escapeLike, parseSearch, type Search } from "../../shared/search";
 import { inJsonList } from "./chunked";
-import { conversations, messages, optOuts, patients, users, type Conversation } from "../schema";
+import { conversations, mentions, messages, optOuts, patients, users, type Conversation } from "../schema";
+import type { QueueView } from "../../shared/team";
 
 /** Keyset cursor for the queue order: newest activity first. */
 export type QueueCursor = { lastMessageAt: number; id: number };
@@ -12,6 +13,9 @@ export type QueueFilter = {
   orgId: number;
   since: number;
   unreadOnly: boolean;
+  /** Open is state open; mine is assigned to `userId` or @-mentioning them, not done; see viewCondition. */
+  view: QueueView;
+  userId: number;
   query: string;
   cursor: QueueCursor | undefined;
   limit: number;
@@ -55,7 +59,7 @@ async function searchCondition(db: Db, orgId: number, search: Search): Promise<S
     .where(and(inArray(patients.id, candidates), ...nameConditions))
     .limit(NAME_MATCH_LIMIT);
   if (matches.length === 0) return sql`0`;
-  // At most NAME_MATCH_LIMIT (80) phones: with listQueue's other parameters (7 at most) the statement stays
+  // At most NAME_MATCH_LIMIT (80) phones: with listQueue's other parameters (9 at most) the statement stays
   // under D1's 100, and a literal IN list keeps the (number_id, phone) index plan bench/queue.ts measures.
   return inArray(
     conversations.phone,
@@ -63,7 +67,28 @@ async function searchCondition(db: Db, orgId: number, search: Search): Promise<S
   );
 }
 
-/** One page of a clinic number's queue: conversations with activity inside the window. */
+/**
+ * The queue view as a condition. States are SQL literals, not bound parameters: with a name search's 80
+ * phones and listQueue's other parameters the statement must stay under D1's 100 (mine adds two: the user id
+ * twice).
+ */
+function viewCondition(view: QueueView, userId: number): SQL {
+  switch (view) {
+    case "open":
+      return sql`${conversations.state} = 'open'`;
+    case "unassigned":
+      return sql`${conversations.state} = 'open' and ${conversations.assignedUserId} is null`;
+    case "snoozed":
+      return sql`${conversations.state} = 'snoozed'`;
+    case "done":
+      return sql`${conversations.state} = 'done'`;
+    case "mine":
+      // An @-mention (another part of the team inbox writes `mentions`) puts it on my list as assigning does.
+      return sql`${conversations.state} <> 'done' and (${conversations.assignedUserId} = ${userId} or exists (select 1 from ${mentions} where ${mentions.conversationId} = ${conversations.id} and ${mentions.userId} = ${userId}))`;
+  }
+}
+
+/** One page of a clinic number's queue: conversations with activity inside the window, in one view. */
 export async function listQueue(db: Db, f: QueueFilter) {
   const parsed = parseSearch(f.query);
   const search = await searchCondition(db, f.orgId, parsed);
@@ -77,6 +102,7 @@ export async function listQueue(db: Db, f: QueueFilter) {
     eq(conversations.numberId, f.numberId),
     byPhone ? sql`${lastAt} >= ${f.since}` : gte(conversations.lastMessageAt, f.since),
     f.unreadOnly ? eq(conversations.unread, true) : undefined,
+    viewCondition(f.view, f.userId),
     search,
     f.cursor
       ? or(
@@ -106,7 +132,10 @@ export async function withPeople(db: Db, orgId: number, rows: Conversation[]) {
   if (rows.length === 0) return [];
   const phones = [...new Set(rows.map((r) => r.phone))];
   const numberIds = [...new Set(rows.map((r) => r.numberId))];
-  const [people, optedOut] = await Promise.all([
+  const assigneeIds = [
+    ...new Set(rows.flatMap((r) => (r.assignedUserId === null ? [] : [r.assignedUserId]))),
+  ];
+  const [people, optedOut, assignees] = await Promise.all([
     db
       .select({
         id: patients.id,
@@ -126,6 +155,12 @@ export async function withPeople(db: Db, orgId: number, rows: Conversation[]) {
           eq(optOuts.optedOut, true),
         ),
       ),
+    assigneeIds.length === 0
+      ? Promise.resolve([])
+      : db
+          .select({ id: users.id, name: users.name })
+          .from(users)
+          .where(and(eq(users.orgId, orgId), inJsonList(users.id, assigneeIds))),
   ]);
   return rows.map((r) => {
     const optOut = optedOut.find((o) => o.numberId === r.numberId && o.phone === r.phone);
@@ -135,6 +170,8 @@ export async function withPeople(db: Db, orgId: number, rows: Conversation[]) {
         .filter((p) => p.phone === r.phone)
         .map(({ id, firstName, lastName }) => ({ id, firstName, lastName })),
       optedOutAt: optOut ? optOut.changedAt : null,
+      /** Who has it, by name, for the queue row and the Assigned to control. */
+      assignedName: assignees.find((u) => u.id === r.assignedUserId)?.name ?? null,
     };
   });
 }
