@@ -14,6 +14,18 @@ import { closeThread, openThread, thread } from "../lib/thread-store";
 
 const RolodexStart = lazy(() => import("../components/rolodex-start"));
 
+/** The default view with nothing in it says what to do next; a demo number can be texted from the simulator. */
+function EmptyQueue(props: { simulator: boolean }) {
+  return (
+    <>
+      No open conversations.{" "}
+      <Show when={props.simulator}>
+        <a href="/simulator">Text this number from the simulator</a>
+      </Show>
+    </>
+  );
+}
+
 /** Remembered per browser: the front desk PC of the Westside office opens on Westside. */
 const NUMBER_KEY = "textdesk.queue.number";
 const SEARCH_DELAY_MS = 250;
@@ -128,11 +140,13 @@ export default function QueuePage() {
         </Show>
         <Show when={!queue.list.loading && queue.list.conversations.length === 0 && numbers().length > 0}>
           <p class="empty">
-            {query()
-              ? `No conversations match “${query()}”.`
-              : unreadOnly()
-                ? "No unread conversations."
-                : `No texts in the last ${session.me?.org?.queueWindowDays ?? 10} days.`}
+            {query() ? (
+              `No conversations match “${query()}”.`
+            ) : unreadOnly() ? (
+              "No unread conversations."
+            ) : (
+              <EmptyQueue simulator={number()?.carrier === "simulator"} />
+            )}
           </p>
         </Show>
         <ConversationList
