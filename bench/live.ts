@@ -17,15 +17,15 @@ const SOCKET_COUNTS = [1, 10, 100];
 
 type Frame = { type: string; event?: { type: string; message?: { body: string } } };
 
-/** Signs in as the demo admin and returns the session cookie and the Westside number's id. */
-export async function signIn(base: string) {
+/** Signs in (the demo admin unless told) and returns the session cookie and the Westside number's id. */
+export async function signIn(base: string, email = "admin@example.com", password = "demo-admin") {
   const c = client(base, 1);
   try {
     const res = await c.send({
       method: "POST",
       path: "/api/auth/login",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "admin@example.com", password: "demo-admin" }),
+      body: JSON.stringify({ email, password }),
     });
     const setCookie = [res.headers["set-cookie"] ?? []].flat().join(";");
     const session = /__Host-td_session=([^;]+)/.exec(setCookie)?.[1];

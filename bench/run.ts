@@ -3,7 +3,8 @@
  * one line with its ratio to a baseline measured in the same run; then the load and fault tests' summary.
  *
  *   npm run bench                      all of them
- *   npm run bench -- ingest live       only these (ingest, live, queue, history, weight, scale, faults)
+ *   npm run bench -- ingest live       only these (ingest, live, presence, scheduled, queue, history, weight,
+ *                                      scale, faults)
  *
  * Load goes only to 127.0.0.1, every run is bounded, and every server started is stopped.
  */
@@ -13,12 +14,24 @@ import path from "node:path";
 import { runFaults } from "./faults.ts";
 import { runIngest } from "./ingest.ts";
 import { runLive } from "./live.ts";
+import { runPresence } from "./presence.ts";
 import { runQueue } from "./queue.ts";
 import { ROOT } from "./lib/server.ts";
 import { runScale } from "./scale.ts";
+import { runScheduled, scheduledOnTime } from "./scheduled.ts";
 import { runWeight } from "./weight.ts";
 
-const ALL = ["ingest", "live", "queue", "history", "weight", "scale", "faults"] as const;
+const ALL = [
+  "ingest",
+  "live",
+  "presence",
+  "scheduled",
+  "queue",
+  "history",
+  "weight",
+  "scale",
+  "faults",
+] as const;
 type Name = (typeof ALL)[number];
 const asked = process.argv.slice(2).filter((a): a is Name => (ALL as readonly string[]).includes(a));
 const chosen: readonly Name[] = asked.length > 0 ? asked : ALL;
@@ -64,6 +77,22 @@ for (const name of chosen) {
       r.results.every((x) => x.lost === 0),
       "live no event lost",
     );
+  } else if (name === "presence") {
+    const r = await runPresence();
+    if (r.skipped) verdicts.push(`SKIP  presence p99 ≤ 50 ms at 100 sockets: ${r.reason}`);
+    else
+      verdict(
+        r.p99 <= 50 && r.lost === 0,
+        `presence p99 ≤ 50 ms at 100 sockets: ${r.p99.toFixed(1)} ms (inbound-to-screen p99 ${r.inbound99.toFixed(1)} ms), not seen ${r.lost} (load ${load()})`,
+      );
+  } else if (name === "scheduled") {
+    const r = await runScheduled();
+    verdict(
+      scheduledOnTime(r),
+      `scheduled ${r.count} due at once: each within position/10 s + 2 s: worst ${r.worstOverPace.toFixed(0)} ms beyond the pace, sent ${r.sent}`,
+    );
+    verdict(r.early === 0, `scheduled no text early: ${r.early}`);
+    verdict(r.twice === 0, `scheduled no text sent twice: ${r.twice}`);
   } else if (name === "queue") {
     const r = await runQueue();
     verdict(r.scans === 0, `queue no read scans a table: ${r.scans}`);

@@ -69,10 +69,12 @@ app.use((c, next) =>
 app.use(async (c, next) => {
   c.set("db", createDb(c.env.DB));
   if (c.env.DEMO_SEED === "true") {
-    demoSeeded ??= seedDemo(c.get("db"), c.env.CREDENTIALS_KEY).catch((error: unknown) => {
-      demoSeeded = undefined;
-      throw error;
-    });
+    demoSeeded ??= seedDemo(c.get("db"), c.env.CREDENTIALS_KEY, Date.now(), { living: true }).catch(
+      (error: unknown) => {
+        demoSeeded = undefined;
+        throw error;
+      },
+    );
     await demoSeeded;
   }
   await next();

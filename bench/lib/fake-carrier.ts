@@ -6,12 +6,19 @@ import http from "node:http";
 import { randomSid } from "./twilio.ts";
 import { FAKE_CARRIER_PORT } from "./server.ts";
 
-export function startFakeCarrier() {
+/**
+ * `onSend` sees every send as it arrives (its form fields, the wall-clock time it came in), for benchmarks
+ * that measure when the carrier was called.
+ */
+export function startFakeCarrier(onSend?: (params: URLSearchParams, at: number) => void) {
   let sends = 0;
   const server = http.createServer((req, res) => {
-    req.resume();
+    const at = Date.now();
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       sends++;
+      onSend?.(new URLSearchParams(Buffer.concat(chunks).toString("utf8")), at);
       res.writeHead(201, { "content-type": "application/json" });
       res.end(JSON.stringify({ sid: randomSid(), status: "queued" }));
     });

@@ -16,6 +16,7 @@ import { closeThread, openThread, thread } from "../lib/thread-store";
 
 const RolodexStart = lazy(() => import("../components/rolodex-start"));
 
+/** The default view with nothing in it says what to do next; a demo number can be texted from the simulator. */
 /** Remembered per browser: the front desk PC of the Westside office opens on Westside. */
 const NUMBER_KEY = "textdesk.queue.number";
 const SEARCH_DELAY_MS = 250;

@@ -14,6 +14,7 @@
  * - /bench/db-size               database size (D1 meta.size_after) and row counts
  * - /bench/count                 inbound texts the real pipeline stored (distinct carrier ids too)
  * - /bench/hub?numberId=         how many sockets the number's Durable Object holds
+ * - /bench/seed-scheduled        `count` staff texts due at `at` on the Westside number, and the alarm armed
  */
 import app from "../app";
 import { DEMO } from "../db/seed-demo";
@@ -81,6 +82,47 @@ async function seedQueue(db: D1Database, conversations: number, messages: number
     .bind(conversations, orgId, JSON.stringify(FIRST), JSON.stringify(LAST), base, now)
     .run();
   return { numberId: id, orgId, conversations, messages, firstPhone: `+1555${base}`, ms: Date.now() - now };
+}
+
+/**
+ * `count` send-later staff texts (kind direct, status queued, authored by the demo admin), each to its own new
+ * conversation on one number, all due at `at`, then the number's alarm armed for `at` as a scheduled send
+ * arms it. Returns the texts' ids and bodies in the drain's order (send_after, then id) for bench/scheduled.ts.
+ */
+async function seedScheduled(env: Env, count: number, at: number, e164: string) {
+  const db = env.DB;
+  const { id, org_id: orgId } = await numberId(db, e164);
+  const author = await db
+    .prepare("select id from users where email = ?")
+    .bind(DEMO.admin.email)
+    .first<{ id: number }>();
+  const now = Date.now();
+  const base = 6_000_000 + Math.floor(Math.random() * 900) * 1_000;
+  const seq = `with recursive seq(i) as (select 0 union all select i + 1 from seq where i < cast(?1 as integer) - 1)`;
+  await db.batch([
+    db
+      .prepare(
+        `insert into conversations (org_id, number_id, phone, last_message_at, last_message_preview, unread, created_at)
+         ${seq} select ?2, ?3, '+1555' || printf('%07d', cast(?4 as integer) + i), ?5, '', 0, ?5 from seq`,
+      )
+      .bind(count, orgId, id, base, now),
+    db
+      .prepare(
+        `insert into messages (org_id, number_id, conversation_id, direction, kind, body, status, carrier, segments, encoding, author_user_id, created_at, updated_at, send_after, cancel_on_reply)
+         ${seq} select ?2, ?3, c.id, 'out', 'direct', 'bench scheduled #' || i, 'queued', 'twilio', 1, 'GSM-7', ?6, ?5, ?5, cast(?7 as integer), 1
+         from seq join conversations c on c.number_id = ?3 and c.phone = '+1555' || printf('%07d', cast(?4 as integer) + i)
+         order by i`,
+      )
+      .bind(count, orgId, id, base, now, author?.id ?? null, at),
+  ]);
+  const rows = await db
+    .prepare(
+      "select id, body from messages where number_id = ? and status = 'queued' and send_after = ? order by send_after, id",
+    )
+    .bind(id, at)
+    .all<{ id: number; body: string }>();
+  await hubFor(env, id).scheduleDrain(id, at);
+  return { numberId: id, texts: rows.results, ms: Date.now() - now };
 }
 
 /**
@@ -248,6 +290,15 @@ async function benchRoute(request: Request, env: Env, url: URL): Promise<Respons
       ).first();
       return Response.json({ bytes: size.meta.size_after, ...rows });
     }
+    case "/bench/seed-scheduled":
+      return Response.json(
+        await seedScheduled(
+          env,
+          n("count", 1000),
+          n("at", Date.now() + 5000),
+          url.searchParams.get("e164") ?? DEMO.westsideNumber,
+        ),
+      );
     case "/bench/hub":
       return Response.json({ sockets: await hubFor(env, n("numberId", 0)).connectionCount() });
     default:
