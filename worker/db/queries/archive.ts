@@ -124,9 +124,16 @@ export async function deleteManifest(db: Db, id: number) {
  * One JSON parameter keeps a batch of thousands of ids inside the bound-parameter limit.
  */
 export async function deleteMessagesByIds(db: Db, numberId: number, ids: readonly number[]) {
-  const result = await db.run(
-    sql`delete from messages where number_id = ${numberId} and id in (select value from json_each(${JSON.stringify(ids)}))`,
-  );
+  const list = JSON.stringify(ids);
+  // A note's @mentions go with it (they name the note by id, without a foreign key, so either may go first).
+  const [, result] = await db.batch([
+    db.run(
+      sql`delete from mentions where message_id in (select id from messages where number_id = ${numberId} and id in (select value from json_each(${list})))`,
+    ),
+    db.run(
+      sql`delete from messages where number_id = ${numberId} and id in (select value from json_each(${list}))`,
+    ),
+  ]);
   return result.meta.changes;
 }
 
