@@ -11,8 +11,36 @@ type Props = {
   note?: string | undefined;
 };
 
-/** One text: the clinic's in green on the right, the patient's in grey on the left. */
+/** An internal note: in its own colour, across the log, with its author; the patient never sees it. */
+function NoteBubble(props: { message: LiveMessage; timeZone: string }) {
+  const m = () => props.message;
+  return (
+    <li class="bubble-row internal-note">
+      <div class="bubble note-bubble">
+        <p class="note-label">Internal note</p>
+        <p class="bubble-body">{m().body}</p>
+        <p class="bubble-meta">
+          <span class="sender">{m().authorName ?? "A former user"}</span>
+          <span aria-hidden="true"> · </span>
+          <time dateTime={new Date(m().createdAt).toISOString()}>
+            {messageTime(m().createdAt, props.timeZone)}
+          </time>
+        </p>
+      </div>
+    </li>
+  );
+}
+
+/** One text: the clinic's in green on the right, the patient's in grey on the left. Notes have their own. */
 export function MessageBubble(props: Props) {
+  return (
+    <Show when={props.message.kind === "note"} fallback={<TextBubble {...props} />}>
+      <NoteBubble message={props.message} timeZone={props.timeZone} />
+    </Show>
+  );
+}
+
+function TextBubble(props: Props) {
   const m = () => props.message;
   const failed = () => m().status === "failed" || m().status === "undelivered";
   return (

@@ -16,7 +16,11 @@ export function ToastRegion(props: { onOpen: (numberId: number, conversationId: 
                 props.onOpen(toast.numberId, toast.conversationId);
               }}
             >
-              <strong>{TOAST_TITLE}</strong> {TOAST_TEXT}
+              {toast.text ?? (
+                <>
+                  <strong>{TOAST_TITLE}</strong> {TOAST_TEXT}
+                </>
+              )}
             </button>
             <button
               type="button"

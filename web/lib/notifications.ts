@@ -11,7 +11,8 @@ export const TOAST_TEXT = "The system has received a text message.";
 const TOAST_MS = 10_000;
 const MAX_TOASTS = 3;
 
-export type Toast = { key: number; numberId: number; conversationId: number };
+/** `text` replaces the inbound-text wording (a mention); never PHI, as for every toast. */
+export type Toast = { key: number; numberId: number; conversationId: number; text?: string };
 
 const [toasts, setToasts] = createSignal<Toast[]>([]);
 export { toasts };
@@ -21,8 +22,8 @@ export function dismissToast(key: number) {
   setToasts((list) => list.filter((t) => t.key !== key));
 }
 
-function showToast(numberId: number, conversationId: number) {
-  const toast = { key: nextKey++, numberId, conversationId };
+function showToast(numberId: number, conversationId: number, text?: string) {
+  const toast: Toast = { key: nextKey++, numberId, conversationId, ...(text === undefined ? {} : { text }) };
   setToasts((list) => [...list, toast].slice(-MAX_TOASTS));
   setTimeout(() => dismissToast(toast.key), TOAST_MS);
 }
@@ -130,3 +131,24 @@ const BADGED_ICON = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f7a4d"/>' +
     '<path d="M8 10h16v10H14l-5 4v-4H8z" fill="#fff"/><circle cx="24.5" cy="7.5" r="7" fill="#d92d20" stroke="#fff" stroke-width="1.5"/></svg>',
 )}`;
+
+export const MENTION_TOAST_TEXT = "You were mentioned in a note.";
+const mentionsSeen = new Set<number>();
+/**
+ * A colleague's note that @-mentions me: a toast (once per note, a catch-up may replay it), on every page.
+ * Shown whatever the inbound-text switches say: it is addressed to me by name, like an assignment.
+ */
+export function announceMention(
+  event: {
+    message: { id: number; authorUserId: number | null };
+    numberId: number;
+    conversationId: number;
+    mentions?: number[];
+  },
+  myUserId: number | null,
+) {
+  if (myUserId === null || !event.mentions?.includes(myUserId)) return;
+  if (event.message.authorUserId === myUserId || mentionsSeen.has(event.message.id)) return;
+  mentionsSeen.add(event.message.id);
+  showToast(event.numberId, event.conversationId, MENTION_TOAST_TEXT);
+}

@@ -163,7 +163,8 @@ export function applyToList(event: LiveEvent) {
         void insertRow(event.conversationId, event.numberId);
         return;
       }
-      if (message.createdAt < row.lastMessageAt) return;
+      // Internal rows (notes, event lines) never move the conversation, as on the server.
+      if (message.direction === "internal" || message.createdAt < row.lastMessageAt) return;
       setQueue(
         "list",
         "conversations",
