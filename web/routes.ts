@@ -27,6 +27,7 @@ export const routes: RouteDefinition[] = [
           { path: "/practice", component: lazy(() => import("./pages/admin-practice")) },
           { path: "/audit", component: lazy(() => import("./pages/admin-audit")) },
           { path: "/api-keys", component: lazy(() => import("./pages/admin-api-keys")) },
+          { path: "/quick-replies", component: lazy(() => import("./pages/admin-quick-replies")) },
         ],
       },
       { path: "*404", component: lazy(() => import("./pages/not-found")) },

@@ -31,6 +31,8 @@ import { carrierWebhookRoutes } from "./routes/carrier-webhooks";
 import { adminApiKeyRoutes } from "./routes/admin-api-keys";
 import { apiV1MessageRoutes } from "./routes/api-v1-messages";
 import { apiV1PatientRoutes } from "./routes/api-v1-patients";
+import { noteRoutes } from "./routes/notes";
+import { adminQuickReplyRoutes, quickReplyRoutes } from "./routes/admin-quick-replies";
 
 /**
  * The allow-list: the only paths that answer without a session or an API key. Everything else is behind a
@@ -130,6 +132,7 @@ const adminRoutes = new Hono<StaffEnv>()
   .route("/numbers", adminNumberRoutes)
   .route("/numbers", adminNumberSettingsRoutes)
   .route("/api-keys", adminApiKeyRoutes)
+  .route("/quick-replies", adminQuickReplyRoutes)
   .route("/", adminSettingsRoutes);
 
 /** Everything else under /api: a signed-in staff member. New staff routes go here. */
@@ -144,6 +147,8 @@ const staffRoutes = new Hono<StaffEnv>()
   .route("/conversations", conversationRoutes)
   .route("/conversations", optOutReviewRoutes)
   .route("/conversations", conversationStateRoutes)
+  .route("/conversations", noteRoutes)
+  .route("/quick-replies", quickReplyRoutes)
   .route("/", messageRoutes);
 
 // Order matters: Hono runs handlers in registration order, and the first to answer ends the chain, so the

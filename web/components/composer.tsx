@@ -1,8 +1,11 @@
 import { createMemo, createSignal, createUniqueId, Show } from "solid-js";
 import { messageOf } from "../lib/api";
-import { MESSAGE_MAX_LENGTH } from "../../worker/shared/messages";
+import { MESSAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH_TEXT, NOTE_MAX_LENGTH } from "../../worker/shared/messages";
 import { measureDraft } from "../../worker/shared/segments";
+import { placeholdersIn, type FillContext } from "../../worker/shared/placeholders";
 import { Alert } from "./ui/Alert";
+import { NoteMentions, NoteSwitch } from "./note-switch";
+import { fillQuickReply, QuickReplyPicker, UnfilledPlaceholders } from "./quick-reply-picker";
 
 type Props = {
   /** The textarea's accessible name, e.g. "Reply to Maria Alvarez". */
@@ -11,6 +14,13 @@ type Props = {
   onSend: (body: string, idempotencyKey: string) => Promise<void>;
   /** Shown above the box while something needs care first (a possible opt-out nobody has decided). */
   warning?: string | undefined;
+  /** Stores an internal note instead (the Internal note switch); without it the switch is not shown. */
+  onNote?: (body: string, idempotencyKey: string) => Promise<void>;
+  /** What quick-reply placeholders are filled with; without it the Quick replies button is not shown. */
+  fillContext?: () => FillContext;
+  /** For the note's "Mentions:" line. */
+  conversationId?: number;
+  authorId?: number | null;
 };
 
 /**
@@ -25,6 +35,11 @@ export function Composer(props: Props) {
   const [error, setError] = createSignal<string | null>(null);
   let key: string | null = null;
   const counter = createMemo(() => measureDraft(draft()));
+  const [noting, setNoting] = createSignal(false);
+  const [picking, setPicking] = createSignal(false);
+  // A quick reply's placeholders that could not be filled stay in the text until someone edits them away.
+  const unfilled = createMemo(() => (noting() ? [] : placeholdersIn(draft())));
+  let box: HTMLTextAreaElement | undefined;
 
   function edit(value: string) {
     setDraft(value);
@@ -33,14 +48,41 @@ export function Composer(props: Props) {
     setError(null);
   }
 
+  /** Why this draft may not go yet, in words, or null. */
+  function refusal(body: string): string | null {
+    const left = unfilled();
+    if (left.length > 0) {
+      return `Fill in ${left.map((p) => `{${p}}`).join(", ")} before sending: the patient would see it as written.`;
+    }
+    if (!noting() && body.length > MESSAGE_MAX_LENGTH) {
+      return `The text is ${body.length.toLocaleString("en-US")} characters; a text may have ${MESSAGE_MAX_LENGTH_TEXT}.`;
+    }
+    return null;
+  }
+
+  function chooseQuickReply(reply: { body: string }) {
+    setPicking(false);
+    const context = props.fillContext?.();
+    if (!context) return;
+    const { text } = fillQuickReply(reply, context);
+    edit(draft().trim() === "" ? text : `${draft()}${/\s$/.test(draft()) ? "" : " "}${text}`);
+    box?.focus();
+  }
+
   async function send() {
     const body = draft();
     if (sending() || body.trim() === "") return;
+    const refused = refusal(body);
+    if (refused) {
+      setError(refused);
+      return;
+    }
     key ??= crypto.randomUUID();
     setSending(true);
     setError(null);
     try {
-      await props.onSend(body, key);
+      if (noting() && props.onNote) await props.onNote(body, key);
+      else await props.onSend(body, key);
       key = null;
       setDraft("");
     } catch (err) {
@@ -71,14 +113,37 @@ export function Composer(props: Props) {
       <label for={id} class="visually-hidden">
         {props.label}
       </label>
+      <Show when={picking()}>
+        <QuickReplyPicker onChoose={chooseQuickReply} onClose={() => setPicking(false)} />
+      </Show>
       <textarea
+        ref={box}
         id={id}
         rows="3"
-        maxLength={MESSAGE_MAX_LENGTH}
-        placeholder="Type a text message…"
-        aria-describedby={props.warning ? `${id}-warning ${id}-count` : `${id}-count`}
+        classList={{ "note-draft": noting() }}
+        maxLength={noting() ? NOTE_MAX_LENGTH : MESSAGE_MAX_LENGTH}
+        placeholder={
+          noting()
+            ? "Write an internal note for the team (@Name mentions a colleague)…"
+            : "Type a text message…"
+        }
+        aria-describedby={[
+          props.warning ? `${id}-warning` : "",
+          `${id}-count`,
+          unfilled().length > 0 ? `${id}-unfilled` : "",
+        ]
+          .filter(Boolean)
+          .join(" ")}
         value={draft()}
-        onInput={(e) => edit(e.currentTarget.value)}
+        onInput={(e) => {
+          // "/" typed into an empty text opens the quick replies instead of being typed.
+          if (!noting() && props.fillContext && draft() === "" && e.currentTarget.value === "/") {
+            e.currentTarget.value = "";
+            setPicking(true);
+            return;
+          }
+          edit(e.currentTarget.value);
+        }}
         onKeyDown={(e) => {
           // isComposing: Enter that confirms an IME candidate (Japanese, Chinese) is not a send.
           if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
@@ -86,16 +151,54 @@ export function Composer(props: Props) {
           void send();
         }}
       />
+      <UnfilledPlaceholders id={`${id}-unfilled`} placeholders={unfilled()} />
+      <Show when={noting() && props.conversationId !== undefined}>
+        <NoteMentions
+          conversationId={props.conversationId ?? 0}
+          draft={draft()}
+          authorId={props.authorId ?? null}
+        />
+      </Show>
       <div class="composer-foot">
-        <p class="counter" id={`${id}-count`}>
-          {plural(counter().characters, "character")} · {plural(counter().segments, "segment")} ·{" "}
-          {counter().encoding}
-        </p>
+        <Show when={props.onNote}>
+          <NoteSwitch
+            checked={noting()}
+            onChange={(on) => {
+              setNoting(on);
+              key = null;
+              setError(null);
+            }}
+          />
+        </Show>
+        <Show when={props.fillContext && !noting()}>
+          <button
+            type="button"
+            class="button small"
+            aria-expanded={picking()}
+            onClick={() => setPicking((open) => !open)}
+          >
+            Quick replies
+          </button>
+        </Show>
+        <Show
+          when={!noting()}
+          fallback={
+            <p class="counter" id={`${id}-count`}>
+              Internal note · {draft().length.toLocaleString("en-US")} /{" "}
+              {NOTE_MAX_LENGTH.toLocaleString("en-US")} characters · never sent to the patient
+            </p>
+          }
+        >
+          <p class="counter" id={`${id}-count`}>
+            {plural(counter().characters, "character")} · {plural(counter().segments, "segment")} ·{" "}
+            {counter().encoding}
+          </p>
+        </Show>
         <button type="submit" class="button primary" disabled={sending() || draft().trim() === ""}>
           {sending() ? "Sending…" : "Send"}
         </button>
       </div>
-      <Show when={counter().nonGsm.length > 0}>
+      <Show when={!noting() && counter().nonGsm.length > 0}>
         <p class="counter-warning" role="status">
           {counter()
             .nonGsm.map((c) => `“${c}”`)

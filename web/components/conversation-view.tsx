@@ -7,6 +7,9 @@ import { Composer } from "./composer";
 import { ThreadActions } from "./thread-actions";
 import { OptOutReviewNote } from "./conversation-view-review";
 import { MessageBubble } from "./message-bubble";
+import { postNote } from "./note-switch";
+import { fillContextOf } from "./quick-reply-picker";
+import { session } from "../lib/session";
 import { OptedOutBanner } from "./opted-out-banner";
 import { Alert } from "./ui/Alert";
 
@@ -104,6 +107,13 @@ export function ConversationView(props: Props) {
     }
   }
 
+  async function note(body: string, idempotencyKey: string) {
+    const id = thread.id;
+    if (id === null) return;
+    upsertMessage(await postNote(id, body, idempotencyKey));
+    nearBottom = true;
+  }
+
   async function retry(message: LiveMessage) {
     setRetryError(null);
     try {
@@ -195,6 +205,10 @@ export function ConversationView(props: Props) {
             <Composer
               label={`Reply to ${name()}`}
               onSend={send}
+              onNote={note}
+              fillContext={() => fillContextOf(thread.conversation, props.numberLabel)}
+              conversationId={thread.id ?? undefined}
+              authorId={session.me?.user?.id ?? null}
               warning={
                 pendingOptOutReview()
                   ? "A text in this conversation may be an opt-out request. Replies and reminders still go; campaigns are held until someone decides."

@@ -18,7 +18,11 @@ export default function LiveNotifier() {
   onMount(() => {
     armChime();
     const numbers = session.me?.numbers ?? [];
-    const stop = startLive(numbers, { prefs: () => effectivePrefs(session.me?.user), open });
+    const stop = startLive(numbers, {
+      prefs: () => effectivePrefs(session.me?.user),
+      userId: () => session.me?.user?.id ?? null,
+      open,
+    });
     onCleanup(stop);
   });
   createEffect(() => showUnreadCount(totalUnread()));

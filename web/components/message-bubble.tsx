@@ -1,4 +1,4 @@
-import { Show } from "solid-js";
+import { Match, Show, Switch } from "solid-js";
 import { messageTime, senderLabel, statusLabel } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
 import { EventLine } from "./event-line";
@@ -12,12 +12,37 @@ type Props = {
   note?: string | undefined;
 };
 
-/** One row of the thread: an event line ("Sam Staff marked this done") or a text's bubble. */
+/** An internal note: in its own colour, across the log, with its author; the patient never sees it. */
+function NoteBubble(props: { message: LiveMessage; timeZone: string }) {
+  const m = () => props.message;
+  return (
+    <li class="bubble-row internal-note">
+      <div class="bubble note-bubble">
+        <p class="note-label">Internal note</p>
+        <p class="bubble-body">{m().body}</p>
+        <p class="bubble-meta">
+          <span class="sender">{m().authorName ?? "A former user"}</span>
+          <span aria-hidden="true"> · </span>
+          <time dateTime={new Date(m().createdAt).toISOString()}>
+            {messageTime(m().createdAt, props.timeZone)}
+          </time>
+        </p>
+      </div>
+    </li>
+  );
+}
+
+/** One row of the thread: an event line ("Sam Staff marked this done"), an internal note, or a text's bubble. */
 export function MessageBubble(props: Props) {
   return (
-    <Show when={props.message.kind === "event"} fallback={<TextBubble {...props} />}>
-      <EventLine message={props.message} timeZone={props.timeZone} />
-    </Show>
+    <Switch fallback={<TextBubble {...props} />}>
+      <Match when={props.message.kind === "event"}>
+        <EventLine message={props.message} timeZone={props.timeZone} />
+      </Match>
+      <Match when={props.message.kind === "note"}>
+        <NoteBubble message={props.message} timeZone={props.timeZone} />
+      </Match>
+    </Switch>
   );
 }
 

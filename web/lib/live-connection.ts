@@ -5,7 +5,7 @@
 import { api, ApiError, call } from "./api";
 import { connectLive, type LiveSocket, type LiveState } from "./live-socket";
 import { reportLiveness } from "./live-state";
-import { announceInbound, type Prefs } from "./notifications";
+import { announceInbound, announceMention, type Prefs } from "./notifications";
 import { loadList, loadSummary, markRead, queue, applyToList, refreshSummarySoon } from "./queue-store";
 import type { ClinicNumber, LiveEvent } from "./queue-types";
 import { applyToThread, openThread, thread } from "./thread-store";
@@ -14,6 +14,8 @@ import { session } from "./session";
 
 export type LiveHooks = {
   prefs: () => Prefs;
+  /** Who is signed in, for the toast of a note that mentions them. */
+  userId?: () => number | null;
   open: (numberId: number, conversationId: number) => void;
 };
 
@@ -32,6 +34,7 @@ export function applyEvent(event: LiveEvent, hooks: LiveHooks) {
   applyToThread(event);
   announceTeamChange(event, session.me?.user?.id ?? null);
   if (event.type === "message" || event.type === "read_state") refreshSummarySoon();
+  if (event.type === "message" && event.mentions) announceMention(event, hooks.userId?.() ?? null);
   if (event.type === "message" && event.message.direction === "in") {
     if (isWatching(event.conversationId)) {
       void markRead(event.conversationId).catch(() => undefined);

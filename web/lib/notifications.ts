@@ -136,3 +136,24 @@ const BADGED_ICON = `data:image/svg+xml,${encodeURIComponent(
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f7a4d"/>' +
     '<path d="M8 10h16v10H14l-5 4v-4H8z" fill="#fff"/><circle cx="24.5" cy="7.5" r="7" fill="#d92d20" stroke="#fff" stroke-width="1.5"/></svg>',
 )}`;
+
+export const MENTION_TOAST_TEXT = "You were mentioned in a note.";
+const mentionsSeen = new Set<number>();
+/**
+ * A colleague's note that @-mentions me: a toast (once per note, a catch-up may replay it), on every page.
+ * Shown whatever the inbound-text switches say: it is addressed to me by name, like an assignment.
+ */
+export function announceMention(
+  event: {
+    message: { id: number; authorUserId: number | null };
+    numberId: number;
+    conversationId: number;
+    mentions?: number[];
+  },
+  myUserId: number | null,
+) {
+  if (myUserId === null || !event.mentions?.includes(myUserId)) return;
+  if (event.message.authorUserId === myUserId || mentionsSeen.has(event.message.id)) return;
+  mentionsSeen.add(event.message.id);
+  showToast(event.numberId, event.conversationId, { title: MENTION_TOAST_TEXT, text: "" });
+}

@@ -21,6 +21,7 @@ export default function SettingsPage(props: RouteSectionProps) {
           <A href="/settings/practice">Practice settings</A>
           <A href="/settings/audit">Audit</A>
           <A href="/settings/api-keys">API keys</A>
+          <A href="/settings/quick-replies">Quick replies</A>
         </nav>
         <div class="settings-body">{props.children}</div>
       </div>

@@ -124,8 +124,14 @@ export async function deleteManifest(db: Db, id: number) {
  * One JSON parameter keeps a batch of thousands of ids inside the bound-parameter limit.
  */
 export async function deleteMessagesByIds(db: Db, numberId: number, ids: readonly number[]) {
+  const list = JSON.stringify(ids);
+  // A note's @mentions go with it. They name the note by id without a foreign key, and go first: a crash
+  // between the two leaves old notes without their mentions, never mentions of notes that are gone.
+  await db.run(
+    sql`delete from mentions where message_id in (select id from messages where number_id = ${numberId} and id in (select value from json_each(${list})))`,
+  );
   const result = await db.run(
-    sql`delete from messages where number_id = ${numberId} and id in (select value from json_each(${JSON.stringify(ids)}))`,
+    sql`delete from messages where number_id = ${numberId} and id in (select value from json_each(${list}))`,
   );
   return result.meta.changes;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   clinicNumbers,
@@ -196,7 +196,14 @@ export async function listPhoneThread(db: Db, numberId: number, phone: string, l
     })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(conversations.numberId, numberId), eq(conversations.phone, phone)))
+    .where(
+      and(
+        eq(conversations.numberId, numberId),
+        eq(conversations.phone, phone),
+        // The phone sees what was sent and received, never the clinic's internal notes and event lines.
+        ne(messages.direction, "internal"),
+      ),
+    )
     .orderBy(desc(messages.id))
     .limit(limit);
   return rows.reverse();

@@ -2,7 +2,7 @@
  * @module SQL of the practice-system API's queued texts: storing a whole batch at once, and the clinic
  * number's drain (messaging/outbound-drain.ts) picking due rows, claiming them and holding them back.
  */
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   clinicNumbers,
@@ -234,7 +234,8 @@ export async function getOrgMessage(db: Db, orgId: number, id: number) {
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .innerJoin(clinicNumbers, eq(clinicNumbers.id, messages.numberId))
-    .where(and(eq(messages.id, id), eq(messages.orgId, orgId)))
+    // Internal notes and event lines are the front desk's own: the practice system never sees them (404).
+    .where(and(eq(messages.id, id), eq(messages.orgId, orgId), ne(messages.direction, "internal")))
     .limit(1);
   return row;
 }

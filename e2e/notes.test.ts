@@ -1,0 +1,137 @@
+/**
+ * Internal notes and quick replies with two front-desk users on the main number: the admin writes a note
+ * that @-mentions the staff member, who sees it (with the admin's name) and is told; the patient's phone never
+ * shows it. A quick reply made on the settings page is inserted filled with the patient's first name, and sent.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, test } from "vitest";
+import { launchBrowser } from "./browser";
+
+const baseUrl = inject("baseUrl");
+const MAIN = "+15551230001";
+const TEST_PHONE = "+15550001111";
+/** Live updates should land within a second; allow slack for a busy two-core box. */
+const LIVE = { timeout: 5_000 };
+
+let browser: Browser;
+let contexts: BrowserContext[] = [];
+let admin: Page;
+let staff: Page;
+
+async function signIn(email: string, password: string, width = 1280) {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/queue`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Clinic number").waitFor();
+  // Texts sent before the socket is up arrive with the first list load, not live (no toast): wait for it.
+  await page.getByRole("status", { name: "Queue: Live" }).waitFor(LIVE);
+  return page;
+}
+
+async function textTheClinic(from: string, body: string) {
+  const response = await fetch(`${baseUrl}/api/simulator/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ from, to: MAIN, body }),
+  });
+  expect(response.status).toBe(201);
+}
+
+/** What the patient's phone shows (the simulator's view of the thread). */
+async function phoneThread(phone: string): Promise<string[]> {
+  const url = `${baseUrl}/api/simulator/phones/${encodeURIComponent(phone)}/messages?to=${encodeURIComponent(MAIN)}`;
+  const { messages } = (await (await fetch(url)).json()) as { messages: { body: string }[] };
+  return messages.map((m) => m.body);
+}
+
+function rowButton(page: Page, name: string) {
+  return page
+    .getByRole("list", { name: "Conversations" })
+    .getByRole("button", { name: new RegExp(`^(Unread|Read) ${name}`) });
+}
+
+async function openTestPatient(page: Page) {
+  await rowButton(page, "Test Patient").waitFor(LIVE);
+  await rowButton(page, "Test Patient").click();
+  return page.getByRole("log", { name: "Messages with Test Patient" });
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+beforeEach(async () => {
+  admin = await signIn("admin@example.com", "demo-admin");
+  staff = await signIn("staff@example.com", "demo-staff");
+});
+
+afterEach(async () => {
+  for (const context of contexts) await context.close();
+  contexts = [];
+});
+
+afterAll(async () => {
+  await browser.close();
+});
+
+test("a note is seen by the colleague with its author, mentions them, and never reaches the phone", async () => {
+  const asked = `Can I get a refill? ${crypto.randomUUID().slice(0, 6)}`;
+  await textTheClinic(TEST_PHONE, asked);
+  const adminLog = await openTestPatient(admin);
+  const staffLog = await openTestPatient(staff);
+  await adminLog.getByText(asked).waitFor(LIVE);
+
+  const note = `@Sam please call her back about the refill ${crypto.randomUUID().slice(0, 6)}`;
+  await admin.getByRole("switch", { name: "Internal note" }).check();
+  await admin.getByLabel("Reply to Test Patient").fill(note);
+  await admin.getByText("Mentions:").waitFor(LIVE);
+  await admin.getByRole("button", { name: "Send" }).click();
+  await adminLog.getByText(note).waitFor(LIVE);
+
+  // The colleague sees it live, marked as a note and signed by its author, and is told of the mention.
+  const bubble = staffLog.getByRole("listitem").filter({ hasText: note });
+  await bubble.waitFor(LIVE);
+  await expect.poll(() => bubble.textContent(), LIVE).toMatch(/Internal note.*Avery Admin/s);
+  await staff.getByRole("button", { name: "You were mentioned in a note." }).waitFor(LIVE);
+
+  const phone = await phoneThread(TEST_PHONE);
+  expect(phone).toContain(asked);
+  expect(phone).not.toContain(note);
+});
+
+test("a quick reply made in Settings is inserted filled with the patient's first name and sent", async () => {
+  const name = `Refill ready ${crypto.randomUUID().slice(0, 6)}`;
+  await admin.getByRole("link", { name: "Settings" }).click();
+  await admin
+    .getByRole("navigation", { name: "Settings" })
+    .getByRole("link", { name: "Quick replies" })
+    .click();
+  const form = admin.getByRole("form", { name: "Add a quick reply" });
+  await form.getByLabel("Name").fill(name);
+  await form.getByLabel("Text").fill("Hi {patient.firstname}");
+  await form.getByRole("button", { name: "Add quick reply" }).click();
+  await form.getByRole("alert").filter({ hasText: "{patient.firstname} is not a placeholder" }).waitFor(LIVE);
+  await form.getByLabel("Text").fill("Hi {patient.firstName}, your refill is ready. {staff.firstName}");
+  await form.getByRole("button", { name: "Add quick reply" }).click();
+  await admin.getByRole("row", { name: new RegExp(name) }).waitFor(LIVE);
+
+  await textTheClinic(TEST_PHONE, "Is my refill ready?");
+  const staffLog = await openTestPatient(staff);
+  await staffLog.getByText("Is my refill ready?").first().waitFor(LIVE);
+  const box = staff.getByLabel("Reply to Test Patient");
+  await box.click();
+  // "/" at the start of the empty composer opens the list.
+  await box.press("/");
+  await staff.getByRole("combobox", { name: "Search quick replies" }).fill(name);
+  await staff.getByRole("option", { name: new RegExp(name) }).click();
+  const filled = "Hi Test, your refill is ready. Sam";
+  await expect.poll(() => box.inputValue(), LIVE).toBe(filled);
+  await staff.getByText(`${filled.length} characters · 1 segment · GSM-7`).waitFor();
+  await staff.getByRole("button", { name: "Send" }).click();
+  await staffLog.getByText(filled).waitFor(LIVE);
+  await expect.poll(() => phoneThread(TEST_PHONE), LIVE).toContain(filled);
+});
