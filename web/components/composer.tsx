@@ -11,6 +11,10 @@ type Props = {
   onSend: (body: string, idempotencyKey: string) => Promise<void>;
   /** Shown above the box while something needs care first (a possible opt-out nobody has decided). */
   warning?: string | undefined;
+  /** Presence: the box got focus, or the draft changed (typing frames; what was seen when a draft began). */
+  onActivity?: (kind: "focus" | "input", draft: string) => void;
+  /** Asked before a send; false holds it (a colleague just replied, and Cancel was chosen). */
+  beforeSend?: () => Promise<boolean>;
 };
 
 /**
@@ -28,12 +32,16 @@ export function Composer(props: Props) {
 
   function edit(value: string) {
     setDraft(value);
+    props.onActivity?.("input", value);
     // A different text is a different send: it must not reuse the key of the one that failed.
     key = null;
     setError(null);
   }
 
   async function send() {
+    if (sending() || draft().trim() === "") return;
+    if (props.beforeSend && !(await props.beforeSend())) return;
+    // Read again: the draft may have been edited while Send asked.
     const body = draft();
     if (sending() || body.trim() === "") return;
     key ??= crypto.randomUUID();
@@ -43,6 +51,7 @@ export function Composer(props: Props) {
       await props.onSend(body, key);
       key = null;
       setDraft("");
+      props.onActivity?.("input", "");
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -78,6 +87,7 @@ export function Composer(props: Props) {
         placeholder="Type a text message…"
         aria-describedby={props.warning ? `${id}-warning ${id}-count` : `${id}-count`}
         value={draft()}
+        onFocus={() => props.onActivity?.("focus", draft())}
         onInput={(e) => edit(e.currentTarget.value)}
         onKeyDown={(e) => {
           // isComposing: Enter that confirms an IME candidate (Japanese, Chinese) is not a send.

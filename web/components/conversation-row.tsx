@@ -1,5 +1,6 @@
 import { conversationName, listTime } from "../lib/queue-format";
 import type { Conversation } from "../lib/queue-types";
+import { PresenceInitials } from "./presence-initials";
 
 type Props = {
   conversation: Conversation;
@@ -42,6 +43,7 @@ export function ConversationRow(props: Props) {
         <span class="conv-time">{listTime(props.conversation.lastMessageAt, props.timeZone)}</span>{" "}
         <span class="conv-preview">{props.conversation.lastMessagePreview}</span>
       </button>
+      <PresenceInitials numberId={props.conversation.numberId} conversationId={props.conversation.id} />
       <button
         ref={menuButton}
         type="button"
