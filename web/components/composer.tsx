@@ -21,6 +21,10 @@ type Props = {
   /** For the note's "Mentions:" line. */
   conversationId?: number;
   authorId?: number | null;
+  /** Presence: the box got focus, or the draft changed (typing frames; what was seen when a draft began). */
+  onActivity?: (kind: "focus" | "input", draft: string) => void;
+  /** Asked before a send; false holds it (a colleague just replied, and Cancel was chosen). */
+  beforeSend?: () => Promise<boolean>;
 };
 
 /**
@@ -43,6 +47,7 @@ export function Composer(props: Props) {
 
   function edit(value: string) {
     setDraft(value);
+    props.onActivity?.("input", value);
     // A different text is a different send: it must not reuse the key of the one that failed.
     key = null;
     setError(null);
@@ -70,6 +75,10 @@ export function Composer(props: Props) {
   }
 
   async function send() {
+    if (sending() || draft().trim() === "") return;
+    // A note reaches no patient, so a colleague's reply is no reason to ask.
+    if (!noting() && props.beforeSend && !(await props.beforeSend())) return;
+    // Read again: the draft may have been edited while Send asked.
     const body = draft();
     if (sending() || body.trim() === "") return;
     const refused = refusal(body);
@@ -85,6 +94,7 @@ export function Composer(props: Props) {
       else await props.onSend(body, key);
       key = null;
       setDraft("");
+      props.onActivity?.("input", "");
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -135,6 +145,7 @@ export function Composer(props: Props) {
           .filter(Boolean)
           .join(" ")}
         value={draft()}
+        onFocus={() => props.onActivity?.("focus", draft())}
         onInput={(e) => {
           // "/" typed into an empty text opens the quick replies instead of being typed.
           if (!noting() && props.fillContext && draft() === "" && e.currentTarget.value === "/") {

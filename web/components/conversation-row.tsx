@@ -1,6 +1,7 @@
 import { Show } from "solid-js";
 import { conversationName, listTime } from "../lib/queue-format";
 import type { Conversation } from "../lib/queue-types";
+import { PresenceInitials } from "./presence-initials";
 
 type Props = {
   conversation: Conversation;
@@ -54,6 +55,7 @@ export function ConversationRow(props: Props) {
           )}
         </Show>
       </button>
+      <PresenceInitials numberId={props.conversation.numberId} conversationId={props.conversation.id} />
       <button
         ref={menuButton}
         type="button"

@@ -3,6 +3,8 @@ import { api, ApiError, call, messageOf } from "../lib/api";
 import { conversationName, longDate, optOutNote } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
 import { loadOlder, pendingOptOutReview, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
+import { createThreadPresence } from "../lib/presence-thread";
+import { CollisionPrompt } from "./collision-prompt";
 import { Composer } from "./composer";
 import { ThreadActions } from "./thread-actions";
 import { OptOutReviewNote } from "./conversation-view-review";
@@ -11,6 +13,8 @@ import { postNote } from "./note-switch";
 import { fillContextOf } from "./quick-reply-picker";
 import { session } from "../lib/session";
 import { OptedOutBanner } from "./opted-out-banner";
+import { PresenceHere } from "./presence-here";
+import { PresenceTyping } from "./presence-typing";
 import { Alert } from "./ui/Alert";
 
 const ExportHistory = lazy(() => import("./export-history"));
@@ -27,6 +31,7 @@ export function ConversationView(props: Props) {
   let fromBottom: number | null = null;
 
   const name = () => (thread.conversation ? conversationName(thread.conversation) : "");
+  const presence = createThreadPresence();
 
   function older() {
     if (!log || !thread.hasMore || thread.loadingOlder) return;
@@ -141,6 +146,9 @@ export function ConversationView(props: Props) {
           <p class="hint">
             {thread.conversation?.phoneDisplay} · to {props.numberLabel}
           </p>
+          <Show when={thread.conversation}>
+            {(c) => <PresenceHere numberId={c().numberId} conversationId={c().id} />}
+          </Show>
         </div>
         <div class="actions">
           <button type="button" class="button small" onClick={() => props.onMarkUnread()}>
@@ -198,6 +206,10 @@ export function ConversationView(props: Props) {
           </ol>
         </Show>
       </div>
+      <Show when={thread.conversation}>
+        {(c) => <PresenceTyping numberId={c().numberId} conversationId={c().id} />}
+      </Show>
+      <CollisionPrompt guard={presence.collision} />
       <Show
         when={thread.conversation?.optedOutAt}
         fallback={
@@ -209,6 +221,8 @@ export function ConversationView(props: Props) {
               fillContext={() => fillContextOf(thread.conversation, props.numberLabel)}
               conversationId={thread.id ?? undefined}
               authorId={session.me?.user?.id ?? null}
+              onActivity={presence.onActivity}
+              beforeSend={() => presence.collision.check()}
               warning={
                 pendingOptOutReview()
                   ? "A text in this conversation may be an opt-out request. Replies and reminders still go; campaigns are held until someone decides."

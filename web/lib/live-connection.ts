@@ -6,6 +6,7 @@ import { api, ApiError, call } from "./api";
 import { connectLive, type LiveSocket, type LiveState } from "./live-socket";
 import { reportLiveness } from "./live-state";
 import { announceInbound, announceMention, type Prefs } from "./notifications";
+import { connectPresence, receivePresence } from "./presence";
 import { loadList, loadSummary, markRead, queue, applyToList, refreshSummarySoon } from "./queue-store";
 import type { ClinicNumber, LiveEvent } from "./queue-types";
 import { applyToThread, openThread, thread } from "./thread-store";
@@ -70,11 +71,16 @@ export function startLive(numbers: readonly ClinicNumber[], hooks: LiveHooks): (
       // 410 cursor_expired: the cursor is older than the queue window, its events pruned; reload instead.
       isExpired: (error) => error instanceof ApiError && error.status === 410,
       apply: (event) => applyEvent(event, hooks),
+      onPresence: (frame) => receivePresence(n.id, frame),
       onState: (state) => {
         states[index] = state;
         reportLiveness(states);
       },
     }),
+  );
+  // This screen's own presence (viewing, typing) goes out on the number's socket.
+  const presence = numbers.map((n, index) =>
+    connectPresence(n.id, (frame) => sockets[index]?.send(frame) ?? false),
   );
   const online = () => sockets.forEach((s) => s.reconnectNow());
   // Back to the tab with the open conversation unread (a text came while it was hidden): it is read now.
@@ -89,5 +95,6 @@ export function startLive(numbers: readonly ClinicNumber[], hooks: LiveHooks): (
     window.removeEventListener("online", online);
     document.removeEventListener("visibilitychange", visible);
     sockets.forEach((s) => s.close());
+    presence.forEach((stop) => stop());
   };
 }

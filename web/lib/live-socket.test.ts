@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { LiveEvent } from "../../worker/shared/live-protocol";
+import type { LiveEvent, PresenceFrame } from "../../worker/shared/live-protocol";
 import { connectLive, type SocketLike } from "./live-socket";
 
 type Ev = LiveEvent;
@@ -48,6 +48,7 @@ function setup() {
   const sockets: FakeSocket[] = [];
   const applied: Ev[] = [];
   const catchUps: number[] = [];
+  const presence: PresenceFrame[] = [];
   let catchUpAnswer = deferred<{ events: Ev[]; resync: boolean }>();
   let resyncAnswer = deferred<undefined>();
   const resync = vi.fn(() => resyncAnswer.promise);
@@ -64,6 +65,7 @@ function setup() {
     },
     resync,
     apply: (event) => applied.push(event),
+    onPresence: (frame) => presence.push(frame),
     pingMs: 30_000,
     minDelayMs: 1000,
     maxDelayMs: 8000,
@@ -80,6 +82,7 @@ function setup() {
     latest,
     applied,
     catchUps,
+    presence,
     resync,
     answerCatchUp: async (events: Ev[], needsResync = false) => {
       catchUpAnswer.resolve({ events, resync: needsResync });
@@ -236,6 +239,46 @@ describe("live socket", () => {
     t.latest().serverSendsText(JSON.stringify({ v: 1, type: "event", event: { ...ev(3), cursor: "3" } }));
     t.latest().serverSends(ev(4));
     expect(t.applied).toEqual([ev(4)]);
+    t.live.close();
+  });
+});
+
+describe("presence on the live socket", () => {
+  const viewing = (conversationId: number | null) => ({ v: 1, type: "viewing", conversationId }) as const;
+  const snapshot: PresenceFrame = {
+    v: 1,
+    type: "presence",
+    viewers: [{ userId: 2, name: "Sam Staff", conversationId: 4, typing: true }],
+  };
+
+  it("delivers presence frames at once, even while syncing, and never as events", async () => {
+    const t = setup();
+    t.latest().serverOpens();
+    t.latest().serverSendsText(JSON.stringify(snapshot));
+    expect(t.presence).toEqual([snapshot]);
+    await t.answerResync();
+    expect(t.applied).toEqual([]);
+    t.live.close();
+  });
+
+  it("sends frames only on an open socket, and re-sends the last viewing after every reconnect", async () => {
+    const t = setup();
+    // Not open yet: nothing goes, but the viewing is remembered for when it opens.
+    expect(t.live.send(viewing(4))).toBe(false);
+    expect(t.live.send({ v: 1, type: "typing", conversationId: 4 })).toBe(false);
+    t.latest().serverOpens();
+    expect(t.latest().sent).toEqual([JSON.stringify(viewing(4))]);
+    await t.answerResync();
+    expect(t.live.send({ v: 1, type: "typing", conversationId: 4 })).toBe(true);
+    expect(t.live.send(viewing(5))).toBe(true);
+
+    t.latest().serverDrops();
+    // What the dropped socket showed is no longer known: presence empties until the new socket's snapshot.
+    expect(t.presence.at(-1)).toEqual({ v: 1, type: "presence", viewers: [] });
+    await vi.advanceTimersByTimeAsync(1000);
+    t.latest().serverOpens();
+    // Only the viewing comes back, the latest one; the typing frame was a moment and is not replayed.
+    expect(t.latest().sent).toEqual([JSON.stringify(viewing(5))]);
     t.live.close();
   });
 });

@@ -10,9 +10,19 @@
  *
  * The frames and PING/PONG are the server's own (worker/shared/live-protocol.ts).
  *
+ * Presence rides the same socket but is not part of the cursor: a presence frame goes straight to
+ * `onPresence` (it replaces the number's presence whole, so it needs no buffering or replay), and the
+ * screen's own `viewing` frame is remembered and sent again on every (re)connect, because the object forgets
+ * a socket's presence when it closes.
+ *
  * Pure: no Solid, no DOM beyond an injectable WebSocket constructor, so it is tested with a fake socket.
  */
-import { parseServerFrame, PING } from "../../worker/shared/live-protocol";
+import {
+  parseServerFrame,
+  PING,
+  type ClientFrame,
+  type PresenceFrame,
+} from "../../worker/shared/live-protocol";
 
 /** The part of the browser WebSocket this module uses. */
 export interface SocketLike {
@@ -38,6 +48,8 @@ export type LiveSocketOptions<E extends { cursor: number }> = {
    */
   isExpired?: (error: unknown) => boolean;
   apply: (event: E) => void;
+  /** The number's presence, whole; an empty one when the socket drops (what it showed is no longer known). */
+  onPresence?: (frame: PresenceFrame) => void;
   onState?: (state: LiveState) => void;
   open?: (url: string) => SocketLike;
   /** Every this often the client sends PING; the runtime answers PONG without waking the Durable Object. */
@@ -52,6 +64,11 @@ export type LiveSocket = {
   cursor(): number | null;
   /** Skip the backoff wait (the browser came back online). */
   reconnectNow(): void;
+  /**
+   * Sends a presence frame if the socket is open; returns whether it went. `viewing` is also remembered and
+   * re-sent after every reconnect; a `typing` frame while offline is simply lost (the next keystroke sends one).
+   */
+  send(frame: ClientFrame): boolean;
   close(): void;
 };
 
@@ -71,6 +88,10 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
   let buffer: E[] | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let pingTimer: ReturnType<typeof setInterval> | undefined;
+  /** The screen's last `viewing` frame, told to the object again on every connect. */
+  let viewing: ClientFrame | null = null;
+  /** The socket whose onopen has run (sending on one still connecting throws in a browser). */
+  let opened: SocketLike | null = null;
 
   const setState = (state: LiveState) => options.onState?.(state);
 
@@ -88,7 +109,9 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
     ws.onopen = () => {
       if (socket !== ws) return;
       lastHeard = Date.now();
+      opened = ws;
       startPing(ws);
+      if (viewing) trySend(ws, viewing);
       void sync(ws);
     };
     ws.onmessage = (message) => {
@@ -96,6 +119,7 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
       lastHeard = Date.now();
       // PONG only proves the line alive (lastHeard, above); a frame the protocol does not know is skipped.
       const frame = parseServerFrame(message.data);
+      if (frame?.type === "presence") return options.onPresence?.(frame);
       if (frame?.type !== "event") return;
       // E is the caller's view of the protocol's LiveEvent (the app reads it off the REST catch-up's type).
       const event = frame.event as unknown as E;
@@ -164,9 +188,21 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
     }, pingMs);
   }
 
+  function trySend(ws: SocketLike, frame: ClientFrame) {
+    try {
+      ws.send(JSON.stringify(frame));
+      return true;
+    } catch {
+      // Closing under us: the close handler reconnects, and the reconnect sends `viewing` again.
+      return false;
+    }
+  }
+
   function drop() {
     clearInterval(pingTimer);
+    if (opened === socket) options.onPresence?.({ v: 1, type: "presence", viewers: [] });
     socket = null;
+    opened = null;
     buffer = null;
     if (stopped) return;
     setState("offline");
@@ -187,12 +223,18 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
       clearTimeout(retryTimer);
       connect();
     },
+    send(frame) {
+      if (frame.type === "viewing") viewing = frame;
+      const ws = socket;
+      return ws !== null && opened === ws && trySend(ws, frame);
+    },
     close() {
       stopped = true;
       clearTimeout(retryTimer);
       clearInterval(pingTimer);
       const ws = socket;
       socket = null;
+      opened = null;
       ws?.close(1000, "done");
     },
   };

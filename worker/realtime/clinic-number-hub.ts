@@ -11,7 +11,7 @@
  * state it stores for that is its own number id; the texts themselves stay in D1.
  *
  * The class only holds the sockets and the alarm; the work is in modules with their own tests: fan-out
- * (fan-out.ts), the alarm's drain and webhooks (messaging/number-alarm.ts), and when an event should wake
+ * (fan-out.ts), who is viewing and typing (presence.ts, kept only in the socket attachments), the alarm's drain and webhooks (messaging/number-alarm.ts), and when an event should wake
  * that alarm for a webhook (messaging/webhook-nudge.ts). realtime/ imports messaging/, never the reverse.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -21,11 +21,21 @@ import { createDb } from "../db/client";
 import { webhookKeysForNumber } from "../db/queries/webhooks";
 import { numberAlarm } from "../messaging/number-alarm";
 import { WebhookNudge } from "../messaging/webhook-nudge";
-import { closeQuietly, fanOut, type Attachment } from "./fan-out";
-import { CLOSE, PING, PONG, type LiveEvent } from "../shared/live-protocol";
+import { closeQuietly, fanOut } from "./fan-out";
+import { broadcastPresence, newPresence, presenceSnapshot, readPresence, receivePresence } from "./presence";
+import {
+  CLOSE,
+  PING,
+  PONG,
+  parseClientFrame,
+  type LiveEvent,
+  type PresenceFrame,
+} from "../shared/live-protocol";
 
 /** Header the Worker sets after it has authenticated the upgrade. */
 export const USER_HEADER = "x-textdesk-user";
+/** The same user's display name for presence, URI-encoded (header values are ASCII; names are not). */
+export const USER_NAME_HEADER = "x-textdesk-user-name";
 
 /** Storage key of the clinic number this object serves, written by the first scheduleDrain. */
 const NUMBER_KEY = "numberId";
@@ -51,7 +61,15 @@ export class ClinicNumberHub extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     // acceptWebSocket (not server.accept()) lets the object hibernate while sockets stay open.
     this.ctx.acceptWebSocket(server, [`user:${userId}`]);
-    server.serializeAttachment({ userId, connectedAt: Date.now() } satisfies Attachment);
+    const now = Date.now();
+    server.serializeAttachment(newPresence(userId, decodeName(request.headers.get(USER_NAME_HEADER)), now));
+    // The newcomer needs the present at once; the others learn of it when it opens a conversation (a screen
+    // with nothing open changes nothing they show), so a deploy's reconnect storm is not N² frames twice.
+    try {
+      server.send(JSON.stringify(this.presenceAt(now)));
+    } catch {
+      // Closed already: nothing to tell it.
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -93,7 +111,21 @@ export class ClinicNumberHub extends DurableObject<Env> {
   closeUser(userId: number): number {
     const sockets = this.ctx.getWebSockets(`user:${userId}`);
     for (const ws of sockets) closeQuietly(ws, CLOSE.reauthenticate, "Access changed");
+    // The others must stop seeing them now, not when (or if) the closed browsers answer the close.
+    if (sockets.length > 0) broadcastPresence(this.ctx.getWebSockets(), Date.now());
     return sockets.length;
+  }
+
+  /**
+   * The presence snapshot as it would be sent at `at` (default: now), for tests and diagnostics: a test asks
+   * for a later time to see typing expire without waiting for it.
+   */
+  presenceAt(at: number = Date.now()): PresenceFrame {
+    const open = this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
+    return presenceSnapshot(
+      open.map(readPresence).filter((p) => p !== null),
+      at,
+    );
   }
 
   /** How many sockets are open, for tests and diagnostics. */
@@ -101,18 +133,37 @@ export class ClinicNumberHub extends DurableObject<Env> {
     return this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN).length;
   }
 
-  /** Clients only ever send "ping" (auto-answered); anything else is a protocol error. */
+  /**
+   * Clients send "ping" (auto-answered, so normally never seen here) and presence frames (viewing, typing);
+   * anything else is a protocol error.
+   */
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer) {
     if (message === PING) return;
-    closeQuietly(ws, CLOSE.badFrame, "Unexpected frame");
+    const frame = parseClientFrame(message);
+    if (!frame) return closeQuietly(ws, CLOSE.badFrame, "Unexpected frame");
+    if (!receivePresence(ws, frame, () => this.ctx.getWebSockets(), Date.now())) {
+      closeQuietly(ws, CLOSE.reauthenticate, "Sign-in check due");
+    }
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string) {
     // Reciprocate the close handshake; codes 1005/1006/1015 are reserved and may not be sent.
     closeQuietly(ws, code === 1005 || code === 1006 || code === 1015 ? 1000 : code, reason);
+    broadcastPresence(this.ctx.getWebSockets(), Date.now(), ws);
   }
 
   override webSocketError(ws: WebSocket) {
     closeQuietly(ws, 1011, "Socket error");
+    broadcastPresence(this.ctx.getWebSockets(), Date.now(), ws);
+  }
+}
+
+/** The name the Worker passed; a missing or mangled header falls back to a neutral one rather than failing. */
+function decodeName(header: string | null): string {
+  if (header === null) return "";
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return "";
   }
 }

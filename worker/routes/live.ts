@@ -8,7 +8,7 @@ import { AppError, forbidden, notFound } from "../lib/errors";
 import { idParam } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
-import { USER_HEADER } from "../realtime/clinic-number-hub";
+import { USER_HEADER, USER_NAME_HEADER } from "../realtime/clinic-number-hub";
 import { hubFor } from "../messaging/hub";
 
 /** A client further behind than this reloads its lists instead of replaying events one by one. */
@@ -53,6 +53,8 @@ export const liveRoutes = new Hono<StaffEnv>()
       // The object trusts this header because only the Worker can reach it, after the checks above.
       const headers = new Headers(c.req.raw.headers);
       headers.set(USER_HEADER, String(session.user.id));
+      // For presence ("Sam Staff is viewing"): the object has no D1 read of its own on connect.
+      headers.set(USER_NAME_HEADER, encodeURIComponent(session.user.name));
       return hubFor(c.env, number.id).fetch(new Request(c.req.raw, { headers }));
     },
   )

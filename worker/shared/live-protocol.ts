@@ -150,9 +150,10 @@ export const CLOSE = {
 } as const;
 
 /**
- * Reads one message from the socket. Anything that is not PONG or a version-1 event frame of a known type
- * with a numeric cursor and clinic number is null, never thrown: a newer server's frame is skipped, and
- * catch-up after the next reconnect fetches what was skipped by cursor.
+ * Reads one message from the socket. Anything that is not PONG, a version-1 event frame of a known type with a
+ * numeric cursor and clinic number, or a version-1 presence frame whose entries have the fields above, is
+ * null, never thrown: a newer server's frame is skipped, and catch-up after the next reconnect fetches what was
+ * skipped by cursor (presence needs none: the next snapshot replaces it whole).
  */
 export function parseServerFrame(data: unknown): ReceivedFrame | null {
   if (typeof data !== "string") return null;
@@ -163,12 +164,59 @@ export function parseServerFrame(data: unknown): ReceivedFrame | null {
   } catch {
     return null;
   }
-  if (!isObject(frame) || frame.v !== 1 || frame.type !== "event") return null;
+  if (!isObject(frame) || frame.v !== 1) return null;
+  if (frame.type === "presence") {
+    const viewers = frame.viewers;
+    if (!Array.isArray(viewers) || !viewers.every(isPresenceEntry)) return null;
+    return { v: 1, type: "presence", viewers };
+  }
+  if (frame.type !== "event") return null;
   const event = frame.event;
   if (!isObject(event) || typeof event.cursor !== "number" || typeof event.numberId !== "number") return null;
   if (!LIVE_EVENT_TYPES.some((type) => type === event.type)) return null;
   // The fields beyond these are the server's contract, typed above; the server builds them with `satisfies`.
   return { v: 1, type: "event", event: event as LiveEvent };
+}
+
+/**
+ * Longest client frame the object reads: the two real ones are under 60 characters, so anything much longer is
+ * not ours and is refused before JSON.parse spends time on it.
+ */
+export const CLIENT_FRAME_MAX_LENGTH = 200;
+
+/**
+ * Reads one frame a screen sent (the object's side). Only the exact shapes of ClientFrame pass: a conversation
+ * id is a positive integer (null only for `viewing`), and nothing else is kept, so a frame can never smuggle
+ * extra fields into what the object stores and sends on. Null means "close with CLOSE.badFrame".
+ */
+export function parseClientFrame(data: unknown): ClientFrame | null {
+  if (typeof data !== "string" || data.length > CLIENT_FRAME_MAX_LENGTH) return null;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (!isObject(frame) || frame.v !== 1) return null;
+  const id = frame.conversationId;
+  if (frame.type === "viewing" && (id === null || isId(id)))
+    return { v: 1, type: "viewing", conversationId: id };
+  if (frame.type === "typing" && isId(id)) return { v: 1, type: "typing", conversationId: id };
+  return null;
+}
+
+function isId(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+}
+
+function isPresenceEntry(value: unknown): value is PresenceEntry {
+  return (
+    isObject(value) &&
+    typeof value.userId === "number" &&
+    typeof value.name === "string" &&
+    (value.conversationId === null || typeof value.conversationId === "number") &&
+    typeof value.typing === "boolean"
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

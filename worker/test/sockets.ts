@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { onTestFinished } from "vitest";
-import type { LiveEvent, ServerFrame } from "../shared/live-protocol";
+import type { LiveEvent, PresenceFrame, ServerFrame } from "../shared/live-protocol";
 import { BASE } from "./helpers";
 
 /** Opens the live socket of a clinic number as a signed-in browser would. */
@@ -23,7 +23,9 @@ export async function connect(numberId: number, cookie: string) {
   let waiter: { count: number; resolve: () => void } | undefined;
   ws.addEventListener("message", (m) => {
     if (typeof m.data !== "string" || m.data === "pong") return;
-    const frame = JSON.parse(m.data) as ServerFrame;
+    const frame = JSON.parse(m.data) as ServerFrame | PresenceFrame;
+    // Presence snapshots (one arrives on connect) are not events; presence tests read them themselves.
+    if (frame.type !== "event") return;
     events.push(frame.event);
     if (waiter && events.length >= waiter.count) waiter.resolve();
   });
