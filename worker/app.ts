@@ -22,6 +22,7 @@ import { liveRoutes } from "./routes/live";
 import { conversationRoutes, queueRoutes } from "./routes/queue";
 import { optOutReviewRoutes } from "./routes/opt-out-reviews";
 import { messageRoutes } from "./routes/messages";
+import { scheduledRoutes } from "./routes/scheduled";
 import { patientRoutes } from "./routes/patients";
 import { exportRoutes } from "./routes/exports";
 import { setupRoutes } from "./routes/setup";
@@ -140,6 +141,7 @@ const staffRoutes = new Hono<StaffEnv>()
   .route("/queue", queueRoutes)
   .route("/conversations", conversationRoutes)
   .route("/conversations", optOutReviewRoutes)
+  .route("/conversations", scheduledRoutes)
   .route("/", messageRoutes);
 
 // Order matters: Hono runs handlers in registration order, and the first to answer ends the chain, so the

@@ -1,6 +1,7 @@
 /**
- * @module SQL of the practice-system API's queued texts: storing a whole batch at once, and the clinic
- * number's drain (messaging/outbound-drain.ts) picking due rows, claiming them and holding them back.
+ * @module SQL of queued texts (the practice-system API's, and staff send-later texts stored by
+ * queries/scheduled.ts): storing a whole API batch at once, and the clinic number's drain
+ * (messaging/outbound-drain.ts) picking due rows, claiming them and holding them back.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
@@ -177,11 +178,16 @@ export async function claimQueued(db: Db, id: number, now: number) {
         db,
         {
           orgId: row.orgId,
-          userId: null,
+          // A staff member's send-later text is theirs; a practice-system text has no user.
+          userId: row.authorUserId,
           action: "message.send",
           targetType: "message",
           targetId: row.id,
-          detail: { kind: row.kind, numberId: row.numberId, via: "api" },
+          detail: {
+            kind: row.kind,
+            numberId: row.numberId,
+            via: row.authorUserId === null ? "api" : "scheduled",
+          },
         },
         now,
       ),
