@@ -3,12 +3,15 @@ import { messageOf } from "../lib/api";
 import { MESSAGE_MAX_LENGTH } from "../../worker/shared/messages";
 import { measureDraft } from "../../worker/shared/segments";
 import { Alert } from "./ui/Alert";
+import { SendLater, type SendLaterChoice } from "./send-later";
 
 type Props = {
   /** The textarea's accessible name, e.g. "Reply to Maria Alvarez". */
   label: string;
-  /** Sends one composed text; the key is the same for every try of the same text. */
-  onSend: (body: string, idempotencyKey: string) => Promise<void>;
+  /** Sends one composed text; the key is the same for every try of the same text. `later`: send-later. */
+  onSend: (body: string, idempotencyKey: string, later?: SendLaterChoice) => Promise<void>;
+  /** Offer **Send later** (replies in a conversation). */
+  sendLater?: boolean;
   /** Shown above the box while something needs care first (a possible opt-out nobody has decided). */
   warning?: string | undefined;
 };
@@ -33,14 +36,14 @@ export function Composer(props: Props) {
     setError(null);
   }
 
-  async function send() {
+  async function send(later?: SendLaterChoice) {
     const body = draft();
     if (sending() || body.trim() === "") return;
     key ??= crypto.randomUUID();
     setSending(true);
     setError(null);
     try {
-      await props.onSend(body, key);
+      await props.onSend(body, key, later);
       key = null;
       setDraft("");
     } catch (err) {
@@ -91,6 +94,9 @@ export function Composer(props: Props) {
           {plural(counter().characters, "character")} · {plural(counter().segments, "segment")} ·{" "}
           {counter().encoding}
         </p>
+        <Show when={props.sendLater}>
+          <SendLater disabled={sending() || draft().trim() === ""} onPick={(later) => void send(later)} />
+        </Show>
         <button type="submit" class="button primary" disabled={sending() || draft().trim() === ""}>
           {sending() ? "Sending…" : "Send"}
         </button>

@@ -4,6 +4,7 @@ import { conversationName, longDate, optOutNote } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
 import { loadOlder, pendingOptOutReview, setOptedOut, thread, upsertMessage } from "../lib/thread-store";
 import { Composer } from "./composer";
+import type { SendLaterChoice } from "./send-later";
 import { OptOutReviewNote } from "./conversation-view-review";
 import { MessageBubble } from "./message-bubble";
 import { OptedOutBanner } from "./opted-out-banner";
@@ -85,14 +86,14 @@ export function ConversationView(props: Props) {
     }
   }
 
-  async function send(body: string, idempotencyKey: string) {
+  async function send(body: string, idempotencyKey: string, later?: SendLaterChoice) {
     const id = thread.id;
     if (id === null) return;
     try {
       const { message } = await call(
         api.api.conversations[":id"].messages.$post({
           param: { id: String(id) },
-          json: { body, idempotencyKey },
+          json: { body, idempotencyKey, ...later },
         }),
       );
       upsertMessage(message);
@@ -191,6 +192,7 @@ export function ConversationView(props: Props) {
             <Composer
               label={`Reply to ${name()}`}
               onSend={send}
+              sendLater
               warning={
                 pendingOptOutReview()
                   ? "A text in this conversation may be an opt-out request. Replies and reminders still go; campaigns are held until someone decides."

@@ -1,6 +1,7 @@
 import { Show } from "solid-js";
 import { messageTime, senderLabel, statusLabel } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
+import { isScheduled, ScheduledText } from "./scheduled-text";
 
 type Props = {
   message: LiveMessage;
@@ -25,7 +26,8 @@ export function MessageBubble(props: Props) {
           <time dateTime={new Date(m().createdAt).toISOString()}>
             {messageTime(m().createdAt, props.timeZone)}
           </time>
-          <Show when={statusLabel(m())}>
+          {/* A waiting send-later text says when it goes instead of "Sending…" (ScheduledText below). */}
+          <Show when={!isScheduled(m()) && statusLabel(m())}>
             {(status) => (
               <>
                 <span aria-hidden="true"> · </span>
@@ -37,6 +39,9 @@ export function MessageBubble(props: Props) {
           </Show>
         </p>
         <Show when={props.note}>{(note) => <p class="bubble-note">{note()}</p>}</Show>
+        <Show when={isScheduled(m())}>
+          <ScheduledText message={m()} timeZone={props.timeZone} />
+        </Show>
         <Show when={failed()}>
           <p class="bubble-error">
             {m().errorReason ?? "The carrier did not deliver this text."}

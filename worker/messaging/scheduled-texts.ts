@@ -22,6 +22,7 @@ import {
 } from "../db/queries/scheduled";
 import type { ClinicNumber, Conversation, Message } from "../db/schema";
 import { resolvePreset } from "../domain/time-presets";
+import { localInstant } from "../domain/zoned-time";
 import { badRequest, notFound } from "../lib/errors";
 import type { Session } from "../lib/principals";
 import { measureText } from "../shared/segments";
@@ -37,22 +38,30 @@ const DAY_MS = 86_400_000;
 /** The event line a patient's text leaves where it withdrew a scheduled text. */
 export const PATIENT_TEXTED_FIRST = "Scheduled text cancelled: the patient texted first";
 
-export type SendLater = { sendAt?: number | undefined; preset?: TimePreset | undefined };
+export type SendLater = {
+  sendAt?: number | undefined;
+  preset?: TimePreset | undefined;
+  /** "YYYY-MM-DDTHH:MM" on the number's wall clock. */
+  sendAtLocal?: string | undefined;
+};
 
 /** Whether a reply's body asks for send-later (a time or a preset). */
 export function wantsSendLater(input: SendLater): boolean {
-  return input.sendAt !== undefined || input.preset !== undefined;
+  return input.sendAt !== undefined || input.preset !== undefined || input.sendAtLocal !== undefined;
 }
 
 /** The instant a send-later request means, refused precisely (400) when it is in the past or too far. */
 export function sendTimeOf(number: ClinicNumber, input: SendLater, now: number): number {
-  if (input.sendAt !== undefined && input.preset !== undefined) {
-    throw badRequest("Give either sendAt or preset, not both.", "invalid_input");
+  const given = [input.sendAt, input.preset, input.sendAtLocal].filter((v) => v !== undefined);
+  if (given.length > 1) {
+    throw badRequest("Give one of sendAt, sendAtLocal or preset, not several.", "invalid_input");
   }
   const at =
     input.preset !== undefined
       ? resolvePreset(input.preset, { now, timeZone: number.timezone, officeHours: number.officeHours })
-      : (input.sendAt ?? now);
+      : input.sendAtLocal !== undefined
+        ? wallInstant(input.sendAtLocal, number.timezone)
+        : (input.sendAt ?? now);
   if (at <= now) throw badRequest("sendAt: is in the past; pick a time after now.", "send_at_past");
   if (at > now + SEND_LATER_MAX_DAYS * DAY_MS) {
     throw badRequest(
@@ -61,6 +70,14 @@ export function sendTimeOf(number: ClinicNumber, input: SendLater, now: number):
     );
   }
   return at;
+}
+
+/** The instant "YYYY-MM-DDTHH:MM" shows on the wall clock of `timeZone`. */
+function wallInstant(local: string, timeZone: string): number {
+  const [date = "", time = ""] = local.split("T");
+  const [year = 0, month = 1, day = 1] = date.split("-").map(Number);
+  const [hour = 0, minute = 0] = time.split(":").map(Number);
+  return localInstant(year, month, day, hour * 60 + minute, timeZone);
 }
 
 /** The number of a conversation the caller has already been allowed to see. */

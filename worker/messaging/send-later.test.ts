@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, it, vi } from "vitest";
-import { call, errorOf, seed, signInAdmin } from "../test/helpers";
+import { call, DEMO, errorOf, seed, signInAdmin } from "../test/helpers";
+import { resolvePreset } from "../domain/time-presets";
+import { wallClock } from "../domain/zoned-time";
 import { count, fakeCarrier, postTwilio, randomSid, twilioInbound } from "../test/carriers";
 import { demoNumbers } from "../test/messages-fixture";
 import { createDb } from "../db/client";
@@ -311,5 +313,19 @@ describe("editing and cancelling a scheduled text", () => {
     const both = await schedule(conversation, { body: "Both", sendAt: Date.now() + HOUR, preset: "1h" });
     expect(both.status).toBe(400);
     expect(await count("messages", "body in ('Too late', 'Too far', 'Both')")).toBe(0);
+
+    // A wall time from the screen's datetime-local field is read on the number's clock (Chicago).
+    const tomorrow = resolvePreset("tomorrow", {
+      now: Date.now(),
+      timeZone: DEMO.timezone,
+      officeHours: null,
+    });
+    const wall = wallClock(tomorrow, DEMO.timezone);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const local = await scheduled(conversation, {
+      body: "On the wall clock",
+      sendAtLocal: `${wall.year}-${pad(wall.month)}-${pad(wall.day)}T08:00`,
+    });
+    expect(local.sendAfter).toBe(tomorrow);
   });
 });

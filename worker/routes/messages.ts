@@ -113,7 +113,7 @@ export const messageRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["messages"],
       summary:
-        "Reply in a conversation, now or later (`sendAt` ms or `preset`, `cancelOnReply` default true); 409 opted_out if the phone opted out",
+        "Reply in a conversation, now or later (`sendAt` ms, `sendAtLocal` or `preset`, `cancelOnReply` default true); 409 opted_out if the phone opted out",
       responses: {
         ...sendResponses,
         400: {
@@ -142,7 +142,7 @@ export const messageRoutes = new Hono<StaffEnv>()
           conversation,
           body: input.body,
           idempotencyKey: uiKey(input.idempotencyKey),
-          sendLater: { sendAt: input.sendAt, preset: input.preset },
+          sendLater: { sendAt: input.sendAt, preset: input.preset, sendAtLocal: input.sendAtLocal },
           cancelOnReply: input.cancelOnReply ?? true,
         });
         return later.created

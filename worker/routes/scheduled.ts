@@ -16,11 +16,17 @@ import { TIME_PRESETS } from "../shared/team";
 
 /**
  * The send-later fields of a reply (POST /api/conversations/:id/messages) and of an edit: a time in epoch
- * milliseconds, or a preset resolved on the server with the number's office hours and time zone.
+ * milliseconds, a wall time, or a preset; wall times and presets are resolved on the server with the
+ * number's office hours and time zone, so the screen never redoes zone arithmetic.
  */
 export const sendLaterFields = {
   sendAt: z.number().int().positive().optional(),
   preset: z.enum(TIME_PRESETS).optional(),
+  /** A wall time ("2026-12-02T08:00", as a datetime-local field gives it) in the number's time zone. */
+  sendAtLocal: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be "YYYY-MM-DDTHH:MM"')
+    .optional(),
   /** Withdraw the text if the patient texts before it goes. On by default. */
   cancelOnReply: z.boolean().optional(),
 };
@@ -94,7 +100,7 @@ export const scheduledRoutes = new Hono<StaffEnv>()
         conversation,
         id: messageId,
         body: input.body,
-        sendLater: { sendAt: input.sendAt, preset: input.preset },
+        sendLater: { sendAt: input.sendAt, preset: input.preset, sendAtLocal: input.sendAtLocal },
         cancelOnReply: input.cancelOnReply,
       });
       if (!outcome.ok) return noLongerWaiting(c, outcome.message);

@@ -71,12 +71,13 @@ export async function insertQueuedBatch(
   if (rows.length === 0) return new Map<string, StoredText>();
   const json = JSON.stringify(rows);
   const phoneOf = sql`json_extract(j.value, '$.phone')`;
-  // drizzle's insert ... select names every column in table order, so each select lists them all in order.
+  // drizzle's insert ... select names every column in table order, so each select lists them all in order
+  // (a new column is a new value here: conversations' state/snooze/assignee/away, messages' cancel_on_reply).
   const [, inserted] = await db.batch([
     db
       .insert(conversations)
       .select(
-        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}
+        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}, 'open', null, null, null
             from json_each(${json}) j where true`,
       )
       .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),
@@ -85,7 +86,7 @@ export async function insertQueuedBatch(
       .select(
         sql`select null, ${number.orgId}, ${number.id}, c.id, 'out', ${batch.kind}, ${batch.body}, 'queued',
               ${number.carrier}, null, null, null, ${batch.segments}, ${batch.encoding}, null,
-              json_extract(j.value, '$.key'), ${now}, ${now}, json_extract(j.value, '$.sendAfter')
+              json_extract(j.value, '$.key'), ${now}, ${now}, json_extract(j.value, '$.sendAfter'), 0
             from json_each(${json}) j
             join conversations c on c.number_id = ${number.id} and c.phone = ${phoneOf}
             where true`,
