@@ -43,7 +43,8 @@ export function Composer(props: Props) {
     setSending(true);
     setError(null);
     try {
-      await props.onSend(body, key, later);
+      // A plain send keeps its two-argument call.
+      await (later ? props.onSend(body, key, later) : props.onSend(body, key));
       key = null;
       setDraft("");
     } catch (err) {
