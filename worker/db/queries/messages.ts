@@ -196,7 +196,14 @@ export async function listPhoneThread(db: Db, numberId: number, phone: string, l
     })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(conversations.numberId, numberId), eq(conversations.phone, phone)))
+    .where(
+      and(
+        eq(conversations.numberId, numberId),
+        eq(conversations.phone, phone),
+        // What the phone got: never internal rows, a withdrawn send-later text, or one still waiting its time.
+        sql`${messages.direction} != 'internal' and ${messages.status} != 'cancelled' and ${messages.sendAfter} is null`,
+      ),
+    )
     .orderBy(desc(messages.id))
     .limit(limit);
   return rows.reverse();
