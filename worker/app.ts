@@ -23,6 +23,7 @@ import { conversationRoutes, queueRoutes } from "./routes/queue";
 import { conversationStateRoutes } from "./routes/conversations";
 import { optOutReviewRoutes } from "./routes/opt-out-reviews";
 import { messageRoutes } from "./routes/messages";
+import { scheduledRoutes } from "./routes/scheduled";
 import { patientRoutes } from "./routes/patients";
 import { exportRoutes } from "./routes/exports";
 import { setupRoutes } from "./routes/setup";
@@ -149,6 +150,7 @@ const staffRoutes = new Hono<StaffEnv>()
   .route("/conversations", conversationStateRoutes)
   .route("/conversations", noteRoutes)
   .route("/quick-replies", quickReplyRoutes)
+  .route("/conversations", scheduledRoutes)
   .route("/", messageRoutes);
 
 // Order matters: Hono runs handlers in registration order, and the first to answer ends the chain, so the

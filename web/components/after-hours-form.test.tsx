@@ -32,11 +32,14 @@ describe("after-hours settings", () => {
     const screen = render(() => (
       <AfterHoursForm number={MAIN} onSaved={onSaved} onCancel={() => undefined} />
     ));
-    fireEvent.click(screen.getByLabelText(/Text an alert/));
+    fireEvent.click(screen.getByLabelText(/Use office hours/));
     fireEvent.click(screen.getByLabelText("Open on Monday"));
     fireEvent.input(screen.getByLabelText("Monday closes"), { target: { value: "18:30" } });
     fireEvent.input(screen.getByLabelText("Alert phones (one per line)"), {
       target: { value: "(555) 000-9999\n" },
+    });
+    fireEvent.input(screen.getByLabelText(/^Away reply/), {
+      target: { value: "Closed; we open at {opensAt}." },
     });
     fireEvent.change(screen.getByLabelText("STOP confirmations"), { target: { value: "false" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
@@ -44,10 +47,12 @@ describe("after-hours settings", () => {
     const hours = JSON.parse(sent[0]?.body ?? "{}") as {
       officeHours: Record<string, unknown>;
       alertPhones: string[];
+      awayMessage: string | null;
     };
     expect(hours.officeHours.mon).toEqual({ open: "08:00", close: "18:30" });
     expect(hours.officeHours.tue).toBeNull();
     expect(hours.alertPhones).toEqual(["(555) 000-9999"]);
+    expect(hours.awayMessage).toBe("Closed; we open at {opensAt}.");
     expect(JSON.parse(sent[1]?.body ?? "{}")).toEqual({ carrierHandlesOptOut: false });
   });
 

@@ -33,7 +33,7 @@ type Props = { number: NumberView; onSaved: (number: NumberView) => void; onCanc
 
 /**
  * Office hours and the doctor's cell: a text outside these hours sends the alert phones a notice without
- * patient details. Also whether the carrier already answers STOP, so a patient never gets two confirmations.
+ * patient details, and the patient the optional away reply (once per closed period). Also whether the carrier already answers STOP, so a patient never gets two confirmations.
  */
 export function AfterHoursForm(props: Props) {
   const hours = props.number.officeHours ?? {};
@@ -48,6 +48,7 @@ export function AfterHoursForm(props: Props) {
   const [enabled, setEnabled] = createSignal(props.number.officeHours !== null);
   const [phones, setPhones] = createSignal(props.number.alertPhones.join("\n"));
   const [quiet, setQuiet] = createSignal(String(props.number.afterHoursQuietMinutes));
+  const [away, setAway] = createSignal(props.number.awayMessage ?? "");
   const [stop, setStop] = createSignal(
     props.number.carrierHandlesOptOut === null ? "default" : String(props.number.carrierHandlesOptOut),
   );
@@ -77,6 +78,8 @@ export function AfterHoursForm(props: Props) {
               .map((p) => p.trim())
               .filter(Boolean),
             quietMinutes: Number(quiet()),
+            // An empty box turns the away reply off.
+            awayMessage: away().trim() === "" ? null : away(),
           },
         }),
       );
@@ -104,7 +107,7 @@ export function AfterHoursForm(props: Props) {
         After hours and keywords: {props.number.label}
       </h2>
       <CheckboxField
-        label="Text an alert to the phones below when a patient texts outside office hours"
+        label="Use office hours: text an alert to the phones below, and the away reply to the patient, when a patient texts outside them"
         checked={enabled()}
         onValue={setEnabled}
       />
@@ -143,6 +146,12 @@ export function AfterHoursForm(props: Props) {
           max="1440"
           value={quiet()}
           onValue={setQuiet}
+        />
+        <TextAreaField
+          label="Away reply (optional, sent once per closed period; {opensAt} becomes e.g. Mon 8:00 AM)"
+          rows={3}
+          value={away()}
+          onValue={setAway}
         />
       </fieldset>
       <SelectField label="STOP confirmations" value={stop()} options={STOP_OPTIONS} onValue={setStop} />

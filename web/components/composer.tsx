@@ -6,12 +6,15 @@ import { placeholdersIn, type FillContext } from "../../worker/shared/placeholde
 import { Alert } from "./ui/Alert";
 import { NoteMentions, NoteSwitch } from "./note-switch";
 import { fillQuickReply, QuickReplyPicker, UnfilledPlaceholders } from "./quick-reply-picker";
+import { SendLater, type SendLaterChoice } from "./send-later";
 
 type Props = {
   /** The textarea's accessible name, e.g. "Reply to Maria Alvarez". */
   label: string;
-  /** Sends one composed text; the key is the same for every try of the same text. */
-  onSend: (body: string, idempotencyKey: string) => Promise<void>;
+  /** Sends one composed text; the key is the same for every try of the same text. `later`: send-later. */
+  onSend: (body: string, idempotencyKey: string, later?: SendLaterChoice) => Promise<void>;
+  /** Offer **Send later** (replies in a conversation). */
+  sendLater?: boolean;
   /** Shown above the box while something needs care first (a possible opt-out nobody has decided). */
   warning?: string | undefined;
   /** Stores an internal note instead (the Internal note switch); without it the switch is not shown. */
@@ -74,7 +77,7 @@ export function Composer(props: Props) {
     box?.focus();
   }
 
-  async function send() {
+  async function send(later?: SendLaterChoice) {
     if (sending() || draft().trim() === "") return;
     // A note reaches no patient, so a colleague's reply is no reason to ask.
     if (!noting() && props.beforeSend && !(await props.beforeSend())) return;
@@ -91,7 +94,8 @@ export function Composer(props: Props) {
     setError(null);
     try {
       if (noting() && props.onNote) await props.onNote(body, key);
-      else await props.onSend(body, key);
+      // A plain send keeps its two-argument call.
+      else await (later ? props.onSend(body, key, later) : props.onSend(body, key));
       key = null;
       setDraft("");
       props.onActivity?.("input", "");
@@ -204,6 +208,9 @@ export function Composer(props: Props) {
             {plural(counter().characters, "character")} · {plural(counter().segments, "segment")} ·{" "}
             {counter().encoding}
           </p>
+        </Show>
+        <Show when={props.sendLater && !noting()}>
+          <SendLater disabled={sending() || draft().trim() === ""} onPick={(later) => void send(later)} />
         </Show>
         <button type="submit" class="button primary" disabled={sending() || draft().trim() === ""}>
           {sending() ? "Sending…" : "Send"}

@@ -7,6 +7,7 @@ import { createThreadPresence } from "../lib/presence-thread";
 import { CollisionPrompt } from "./collision-prompt";
 import { Composer } from "./composer";
 import { ThreadActions } from "./thread-actions";
+import type { SendLaterChoice } from "./send-later";
 import { OptOutReviewNote } from "./conversation-view-review";
 import { MessageBubble } from "./message-bubble";
 import { postNote } from "./note-switch";
@@ -94,14 +95,14 @@ export function ConversationView(props: Props) {
     }
   }
 
-  async function send(body: string, idempotencyKey: string) {
+  async function send(body: string, idempotencyKey: string, later?: SendLaterChoice) {
     const id = thread.id;
     if (id === null) return;
     try {
       const { message } = await call(
         api.api.conversations[":id"].messages.$post({
           param: { id: String(id) },
-          json: { body, idempotencyKey },
+          json: { body, idempotencyKey, ...later },
         }),
       );
       upsertMessage(message);
@@ -223,6 +224,7 @@ export function ConversationView(props: Props) {
               authorId={session.me?.user?.id ?? null}
               onActivity={presence.onActivity}
               beforeSend={() => presence.collision.check()}
+              sendLater
               warning={
                 pendingOptOutReview()
                   ? "A text in this conversation may be an opt-out request. Replies and reminders still go; campaigns are held until someone decides."

@@ -2,6 +2,7 @@ import { Match, Show, Switch } from "solid-js";
 import { messageTime, senderLabel, statusLabel } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
 import { EventLine } from "./event-line";
+import { isScheduled, ScheduledText } from "./scheduled-text";
 
 type Props = {
   message: LiveMessage;
@@ -60,7 +61,8 @@ function TextBubble(props: Props) {
           <time dateTime={new Date(m().createdAt).toISOString()}>
             {messageTime(m().createdAt, props.timeZone)}
           </time>
-          <Show when={statusLabel(m())}>
+          {/* A waiting send-later text says when it goes instead of "Sending…" (ScheduledText below). */}
+          <Show when={!isScheduled(m()) && statusLabel(m())}>
             {(status) => (
               <>
                 <span aria-hidden="true"> · </span>
@@ -72,6 +74,9 @@ function TextBubble(props: Props) {
           </Show>
         </p>
         <Show when={props.note}>{(note) => <p class="bubble-note">{note()}</p>}</Show>
+        <Show when={isScheduled(m())}>
+          <ScheduledText message={m()} timeZone={props.timeZone} />
+        </Show>
         <Show when={failed()}>
           <p class="bubble-error">
             {m().errorReason ?? "The carrier did not deliver this text."}

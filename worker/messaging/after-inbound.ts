@@ -15,6 +15,7 @@ import type { LiveEvent } from "../shared/live-protocol";
 import { broadcastLive, publishOptOut } from "./live";
 import { sendText, type SendOptions } from "./send-text";
 import { reopenOnPatientText } from "./conversation-state";
+import { afterInboundLater } from "./after-inbound-later";
 
 export type AfterInbound = {
   db: Db;
@@ -31,8 +32,8 @@ export type AfterInbound = {
 
 /**
  * Everything a stored inbound text sets off, run in `waitUntil` after the carrier has its answer: the live
- * event, the keyword confirmation (at most one: none when the carrier sent its own), and the after-hours
- * alert. Never throws; a failure is logged by kind only, since bodies and phones must not reach logs.
+ * event, the keyword confirmation (at most one: none when the carrier sent its own), the after-hours
+ * alert, then scheduled texts withdrawn and the away reply (after-inbound-later.ts). Never throws; a failure is logged by kind only, since bodies and phones must not reach logs.
  */
 export async function afterInbound(input: AfterInbound): Promise<void> {
   await broadcastLive(input.env, input.live);
@@ -44,6 +45,8 @@ export async function afterInbound(input: AfterInbound): Promise<void> {
   } catch (error) {
     console.error("after-inbound step failed:", describeError(error));
   }
+  // Send later's cancel-on-reply and the away reply: on their own, never stopped by the steps above.
+  await afterInboundLater(input);
 }
 
 async function answerKeyword(input: AfterInbound, keyword: KeywordMatch) {

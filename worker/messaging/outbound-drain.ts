@@ -119,7 +119,7 @@ export async function drainQueued(
 
 const REASONS = {
   quiet_hours: "Held for quiet hours, but the patient's time zones never share a moment inside them.",
-  opted_out: "The phone opted out before this text went out.",
+  opted_out: "Not sent: the phone opted out before this text went out.",
   internal: "The text could not be handed to the carrier.",
 } as const;
 

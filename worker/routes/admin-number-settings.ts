@@ -6,6 +6,7 @@ import { auditInsert } from "../db/queries/audit";
 import { getOrgNumber, toNumberView, updateNumberRow } from "../db/queries/numbers";
 import { WEEKDAYS } from "../db/schema";
 import { TIME_OF_DAY } from "../domain/after-hours";
+import { awayTextProblem } from "../domain/away-reply";
 import { badRequest, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
@@ -27,6 +28,11 @@ const afterHours = z.strictObject({
     .min(1)
     .max(24 * 60)
     .default(15),
+  /**
+   * The away reply sent once per conversation per closed period (domain/away-reply.ts); null turns it off,
+   * left out keeps it as it is. Only `{opensAt}` may appear in it.
+   */
+  awayMessage: z.string().max(4000).nullable().optional(),
 });
 
 const keywordSettings = z.strictObject({
@@ -38,7 +44,11 @@ const keywordSettings = z.strictObject({
 export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
   .put(
     "/:id/after-hours",
-    describeRoute({ tags: ["admin"], summary: "Set a number's office hours, alert phones and quiet period" }),
+    describeRoute({
+      tags: ["admin"],
+      summary:
+        "Set a number's office hours, alert phones, quiet period and away reply (`awayMessage`, only `{opensAt}` allowed)",
+    }),
     limitBody(4 * 1024),
     validate("param", idParam),
     validate("json", afterHours),
@@ -47,14 +57,27 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
       const input = c.req.valid("json");
       const db = c.get("db");
       const session = c.get("session");
-      if (!(await getOrgNumber(db, session.org.id, id))) throw notFound("Clinic number");
-      if (input.officeHours && input.alertPhones.length === 0) {
-        throw badRequest("alertPhones: add at least one phone to alert, or set officeHours to null");
+      const current = await getOrgNumber(db, session.org.id, id);
+      if (!current) throw notFound("Clinic number");
+      // An empty box is "off", as null is.
+      const awayMessage =
+        input.awayMessage === undefined
+          ? current.awayMessage
+          : input.awayMessage?.trim()
+            ? input.awayMessage
+            : null;
+      const problem = awayMessage === null ? null : awayTextProblem(awayMessage);
+      if (problem) throw badRequest(problem);
+      if (input.officeHours && input.alertPhones.length === 0 && awayMessage === null) {
+        throw badRequest(
+          "alertPhones: add at least one phone to alert (or an away reply), or set officeHours to null",
+        );
       }
       const [updated] = await updateNumberRow(db, session.org.id, id, {
         officeHours: input.officeHours,
         alertPhones: [...new Set(input.alertPhones)],
         afterHoursQuietMinutes: input.quietMinutes,
+        awayMessage,
       });
       if (!updated) throw notFound("Clinic number");
       await auditInsert(db, {
@@ -64,7 +87,11 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
         targetType: "clinic_number",
         targetId: id,
         // Counts, never the phones themselves.
-        detail: { enabled: input.officeHours !== null, alertPhones: input.alertPhones.length },
+        detail: {
+          enabled: input.officeHours !== null,
+          alertPhones: input.alertPhones.length,
+          awayReply: awayMessage !== null,
+        },
       });
       return c.json({ number: toNumberView(updated) }, 200);
     },

@@ -17,6 +17,8 @@ import { liveMessage } from "../messaging/live";
 import { assignOnReply } from "../messaging/conversation-state";
 import type { Db } from "../db/client";
 import { limitBody } from "../middleware/body-limit";
+import { scheduleReply, wantsSendLater } from "../messaging/scheduled-texts";
+import { sendLaterFields } from "./scheduled";
 
 /**
  * The client makes one key per composed text, so a double click or a retried request sends it once. Stored
@@ -26,7 +28,8 @@ import { limitBody } from "../middleware/body-limit";
 const idempotencyKey = z.string().trim().min(8).max(100);
 const body = messageBody.min(1, "is empty");
 
-const replySchema = z.strictObject({ body, idempotencyKey });
+// With `sendAt` or `preset` the reply is stored for later (messaging/scheduled-texts.ts).
+const replySchema = z.strictObject({ body, idempotencyKey, ...sendLaterFields });
 const directSchema = z.strictObject({
   numberId: z.number().int().positive(),
   phone: phoneSchema,
@@ -110,8 +113,15 @@ export const messageRoutes = new Hono<StaffEnv>()
     "/conversations/:id/messages",
     describeRoute({
       tags: ["messages"],
-      summary: "Reply in a conversation (refused with 409 opted_out if the phone opted out)",
-      responses: sendResponses,
+      summary:
+        "Reply in a conversation, now or later (`sendAt` ms, `sendAtLocal` or `preset`, `cancelOnReply` default true); 409 opted_out if the phone opted out",
+      responses: {
+        ...sendResponses,
+        400: {
+          description:
+            "A send-later time in the past or more than 90 days ahead (send_at_past, send_at_too_far)",
+        },
+      },
     }),
     // 1,600 characters of text, up to 6 bytes each when JSON escapes them.
     limitBody(16 * 1024),
@@ -125,6 +135,21 @@ export const messageRoutes = new Hono<StaffEnv>()
         throw notFound("Conversation");
       }
       const input = c.req.valid("json");
+      if (wantsSendLater(input)) {
+        const later = await scheduleReply({
+          db,
+          env: c.env,
+          session,
+          conversation,
+          body: input.body,
+          idempotencyKey: uiKey(input.idempotencyKey),
+          sendLater: { sendAt: input.sendAt, preset: input.preset, sendAtLocal: input.sendAtLocal },
+          cancelOnReply: input.cancelOnReply ?? true,
+        });
+        return later.created
+          ? c.json({ message: later.message }, 201)
+          : c.json({ message: later.message, replayed: true }, 200);
+      }
       const { message, created } = await send(db, c.env, session, {
         numberId: conversation.numberId,
         phone: conversation.phone,

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {
   clinicNumbers,
@@ -200,8 +200,8 @@ export async function listPhoneThread(db: Db, numberId: number, phone: string, l
       and(
         eq(conversations.numberId, numberId),
         eq(conversations.phone, phone),
-        // The phone sees what was sent and received, never the clinic's internal notes and event lines.
-        ne(messages.direction, "internal"),
+        // What the phone got: never internal rows, a withdrawn send-later text, or one still waiting its time.
+        sql`${messages.direction} != 'internal' and ${messages.status} != 'cancelled' and ${messages.sendAfter} is null`,
       ),
     )
     .orderBy(desc(messages.id))

@@ -1,6 +1,7 @@
 /**
- * @module SQL of the practice-system API's queued texts: storing a whole batch at once, and the clinic
- * number's drain (messaging/outbound-drain.ts) picking due rows, claiming them and holding them back.
+ * @module SQL of queued texts (the practice-system API's, and staff send-later texts stored by
+ * queries/scheduled.ts): storing a whole API batch at once, and the clinic number's drain
+ * (messaging/outbound-drain.ts) picking due rows, claiming them and holding them back.
  */
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
@@ -70,13 +71,13 @@ export async function insertQueuedBatch(
   if (rows.length === 0) return new Map<string, StoredText>();
   const json = JSON.stringify(rows);
   const phoneOf = sql`json_extract(j.value, '$.phone')`;
-  // drizzle's insert ... select names every column in table order, so each select lists them all in order.
+  // drizzle's insert ... select names every column in table order, so each select lists them all in order
+  // (a new column is a new value here: conversations' state/snooze/assignee/away, messages' cancel_on_reply).
   const [, inserted] = await db.batch([
     db
       .insert(conversations)
       .select(
-        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}, 'open', null,
-              null, null
+        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}, 'open', null, null, null
             from json_each(${json}) j where true`,
       )
       .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),
@@ -178,11 +179,16 @@ export async function claimQueued(db: Db, id: number, now: number) {
         db,
         {
           orgId: row.orgId,
-          userId: null,
+          // A staff member's send-later text is theirs; a practice-system text has no user.
+          userId: row.authorUserId,
           action: "message.send",
           targetType: "message",
           targetId: row.id,
-          detail: { kind: row.kind, numberId: row.numberId, via: "api" },
+          detail: {
+            kind: row.kind,
+            numberId: row.numberId,
+            via: row.authorUserId === null ? "api" : "scheduled",
+          },
         },
         now,
       ),
