@@ -89,7 +89,7 @@ test("a note is seen by the colleague with its author, mentions them, and never 
   await admin.getByRole("switch", { name: "Internal note" }).check();
   await admin.getByLabel("Reply to Test Patient").fill(note);
   await admin.getByText("Mentions:").waitFor(LIVE);
-  await admin.getByRole("button", { name: "Send" }).click();
+  await admin.getByRole("button", { name: "Send", exact: true }).click();
   await adminLog.getByText(note).waitFor(LIVE);
 
   // The colleague sees it live, marked as a note and signed by its author, and is told of the mention.
@@ -131,7 +131,7 @@ test("a quick reply made in Settings is inserted filled with the patient's first
   const filled = "Hi Test, your refill is ready. Sam";
   await expect.poll(() => box.inputValue(), LIVE).toBe(filled);
   await staff.getByText(`${filled.length} characters · 1 segment · GSM-7`).waitFor();
-  await staff.getByRole("button", { name: "Send" }).click();
+  await staff.getByRole("button", { name: "Send", exact: true }).click();
   await staffLog.getByText(filled).waitFor(LIVE);
   await expect.poll(() => phoneThread(TEST_PHONE), LIVE).toContain(filled);
 });
