@@ -17,3 +17,10 @@ export async function launchBrowser(): Promise<Browser> {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
   });
 }
+
+/**
+ * How long a browser test waits for something live (a text, a toast, presence) to show. Live updates land
+ * within a second; the slack is for the full suite on a two-core box, where workerd, jsdom and Chromium share
+ * it. A wait ends as soon as the thing appears, so the slack costs nothing when all is well.
+ */
+export const LIVE = { timeout: 10_000 };

@@ -5,12 +5,10 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, test } from "vitest";
-import { launchBrowser } from "./browser";
+import { launchBrowser, LIVE } from "./browser";
 
 const baseUrl = inject("baseUrl");
 const MAIN = "+15551230001";
-/** Live updates should land within a second; allow slack for a busy two-core box. */
-const LIVE = { timeout: 5_000 };
 
 let browser: Browser;
 let contexts: BrowserContext[] = [];
