@@ -79,7 +79,10 @@ async function navigate(request) {
   } catch {
     // Only a network failure lands here (a 500 is still the server's answer): show the offline screen.
     const offline = await caches.match(OFFLINE_URL, { cacheName: CACHE });
-    return offline ?? Response.error();
+    if (!offline) return Response.error();
+    // Deployed, the assets server answers /offline.html with a redirect to /offline (html_handling), so the
+    // cached copy is marked redirected, and a navigation answered with a redirected response fails: a copy.
+    return new Response(offline.body, { status: 200, headers: offline.headers });
   }
 }
 
