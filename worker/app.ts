@@ -11,6 +11,7 @@ import { createDb } from "./db/client";
 import { seedDemo } from "./db/seed-demo";
 import { AppError, describeError, type ErrorBody } from "./lib/errors";
 import { csrfProtection } from "./middleware/csrf";
+import { noStore } from "./middleware/no-store";
 import { requireAdmin, requireSession } from "./middleware/session";
 import { requireApiKey } from "./middleware/api-key";
 import { accountRoutes, signInRoutes } from "./routes/auth";
@@ -69,6 +70,7 @@ const withSecureHeaders = secureHeaders({ referrerPolicy: "same-origin" });
 app.use((c, next) =>
   c.req.header("upgrade")?.toLowerCase() === "websocket" ? next() : withSecureHeaders(c, next),
 );
+app.use("/api/*", noStore);
 app.use(async (c, next) => {
   c.set("db", createDb(c.env.DB));
   if (c.env.DEMO_SEED === "true") {
