@@ -1,5 +1,5 @@
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { createEffect, ErrorBoundary, lazy, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createSignal, ErrorBoundary, lazy, on, onCleanup, onMount, Show } from "solid-js";
 import { messageOf } from "../lib/api";
 import { LIVENESS_LABEL, liveness } from "../lib/live-state";
 import { totalUnread } from "../lib/queue-store";
@@ -20,6 +20,35 @@ export function AppShell(props: RouteSectionProps) {
     if (session.status === "unknown") void loadSession();
   });
   onCleanup(watchIdle());
+
+  // The phone Menu (a disclosure): closed again by a page change, Escape, or a tap outside it.
+  const [menuOpen, setMenuOpen] = createSignal(false);
+  let menuButton: HTMLButtonElement | undefined;
+  let menuPanel: HTMLDivElement | undefined;
+  createEffect(
+    on(
+      () => location.pathname,
+      () => setMenuOpen(false),
+      { defer: true },
+    ),
+  );
+  const onKey = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || !menuOpen()) return;
+    setMenuOpen(false);
+    menuButton?.focus();
+  };
+  const onPointer = (event: PointerEvent) => {
+    const target = event.target;
+    if (!menuOpen() || !(target instanceof Node)) return;
+    if (menuButton?.contains(target) || menuPanel?.contains(target)) return;
+    setMenuOpen(false);
+  };
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("pointerdown", onPointer);
+  onCleanup(() => {
+    document.removeEventListener("keydown", onKey);
+    document.removeEventListener("pointerdown", onPointer);
+  });
 
   createEffect(() => {
     if (session.status !== "signed-out") return;
@@ -49,31 +78,45 @@ export function AppShell(props: RouteSectionProps) {
             <nav aria-label="Main" class="main-nav">
               <A href="/queue" classList={{ "has-unread": totalUnread() > 0 }}>
                 <span class="nav-icon" aria-hidden="true" />
-                Text Messages
+                <span class="nav-label">Text Messages</span>
                 <Show when={totalUnread() > 0}>
                   <span class="visually-hidden"> ({totalUnread()} unread)</span>
                 </Show>
               </A>
-              <A href="/rolodex">Rolodex</A>
-              <Show when={isAdmin()}>
-                <A href="/settings">Settings</A>
-              </Show>
-            </nav>
-            <div class="who">
-              <span
-                class="liveness"
-                data-state={liveness()}
-                role="status"
-                aria-label={`Queue: ${LIVENESS_LABEL[liveness()]}`}
+              <button
+                ref={menuButton}
+                type="button"
+                class="menu-button"
+                aria-expanded={menuOpen()}
+                aria-controls="main-menu"
+                onClick={() => setMenuOpen(!menuOpen())}
               >
-                <span class="liveness-dot" aria-hidden="true" />
-                <span class="liveness-text">{LIVENESS_LABEL[liveness()]}</span>
-              </span>
-              <span class="who-name">{me().user?.name}</span>
-              <button type="button" class="button quiet" onClick={() => void signOut()}>
-                Sign out
+                <span class="menu-icon" aria-hidden="true" />
+                Menu
               </button>
-            </div>
+              {/* A plain row on wide screens; on phones (narrow.css) a panel the Menu button discloses. */}
+              <div ref={menuPanel} id="main-menu" class="main-menu" classList={{ open: menuOpen() }}>
+                <A href="/rolodex">Rolodex</A>
+                <Show when={isAdmin()}>
+                  <A href="/settings">Settings</A>
+                </Show>
+                <div class="who">
+                  <span class="who-name">{me().user?.name}</span>
+                  <button type="button" class="button quiet" onClick={() => void signOut()}>
+                    Sign out
+                  </button>
+                </div>
+              </div>
+            </nav>
+            <span
+              class="liveness"
+              data-state={liveness()}
+              role="status"
+              aria-label={`Queue: ${LIVENESS_LABEL[liveness()]}`}
+            >
+              <span class="liveness-dot" aria-hidden="true" />
+              <span class="liveness-text">{LIVENESS_LABEL[liveness()]}</span>
+            </span>
           </header>
           <main id="main" tabindex="-1" class="page">
             <ErrorBoundary

@@ -29,6 +29,7 @@ export function ConversationRow(props: Props) {
       <button
         type="button"
         class="conv-open"
+        data-conversation={props.conversation.id}
         aria-current={props.selected ? "true" : undefined}
         onClick={() => props.onOpen()}
       >

@@ -139,8 +139,10 @@ export function ConversationView(props: Props) {
   return (
     <section class="thread" aria-labelledby="thread-title">
       <header class="thread-head">
+        {/* Shown only where the list and the thread take turns on the screen (queue.css, narrow.css). */}
         <button type="button" class="button small back" onClick={() => props.onBack()}>
-          ← Conversations
+          <span aria-hidden="true">← </span>
+          Back
         </button>
         <div class="thread-who">
           <h2 id="thread-title">{name()}</h2>

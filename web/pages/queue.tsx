@@ -76,6 +76,29 @@ export default function QueuePage() {
     if (conversation.id === conversationId()) setParams({ conversation: undefined });
   }
 
+  /** Back to the list (where the list and thread take turns): focus lands on the row it was opened from. */
+  let backTo: number | null = null;
+  function back() {
+    backTo = conversationId();
+    setParams({ conversation: undefined });
+  }
+  createEffect(
+    on(conversationId, (id) => {
+      const row = backTo;
+      backTo = null;
+      if (id !== null || row === null) return;
+      // The list had no height behind the thread, so its virtual rows come back a frame or two after it is
+      // shown again: look for the row for a few frames.
+      let frames = 10;
+      const focusRow = () => {
+        const button = document.querySelector<HTMLElement>(`.conv-open[data-conversation="${String(row)}"]`);
+        if (button) button.focus();
+        else if (--frames > 0) requestAnimationFrame(focusRow);
+      };
+      requestAnimationFrame(focusRow);
+    }),
+  );
+
   const showingDetail = () => rolodex() || conversationId() !== null;
 
   return (
@@ -169,7 +192,7 @@ export default function QueuePage() {
           <ConversationView
             timeZone={timeZone()}
             numberLabel={numbers().find((n) => n.id === thread.conversation?.numberId)?.label ?? ""}
-            onBack={() => setParams({ conversation: undefined })}
+            onBack={back}
             onMarkUnread={() => {
               if (thread.conversation) unread(thread.conversation);
             }}
