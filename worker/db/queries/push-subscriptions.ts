@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, exists, inArray, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { pushSubscriptions, userNumbers, users, type PushSubscriptionRow } from "../schema";
+import { auditLog, pushSubscriptions, userNumbers, users, type PushSubscriptionRow } from "../schema";
 
 /** A subscription failing this long (every push since then refused or unanswered) is removed. */
 export const FAILING_REMOVE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
@@ -63,20 +63,35 @@ export async function upsertDevice(
     eq(pushSubscriptions.userId, device.userId),
   );
   const [, , rows] = await db.batch([
-    // `where` before `on conflict` is required by SQLite's parser for an upsert from a select.
-    db.run(sql`insert into push_subscriptions
-        (org_id, user_id, endpoint, p256dh, auth, expiration_time, label, created_at)
-      select ${device.orgId}, ${device.userId}, ${device.endpoint}, ${device.p256dh}, ${device.auth},
-        ${device.expirationTime}, ${device.label}, ${now}
-      where (select count(*) from push_subscriptions
-             where user_id = ${device.userId} and endpoint <> ${device.endpoint}) < ${maxDevices}
-      on conflict (endpoint) do update set
-        org_id = excluded.org_id, user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth,
-        expiration_time = excluded.expiration_time, label = excluded.label, failing_since = null`),
-    db.run(sql`insert into audit_log (org_id, user_id, action, target_type, target_id, detail, created_at)
-      select ${device.orgId}, ${device.userId}, 'push.subscribe', 'push_subscription', cast(id as text),
-        json_object('label', label), ${now}
-      from push_subscriptions where endpoint = ${device.endpoint} and user_id = ${device.userId}`),
+    // drizzle's insert ... select names every column in table order, so the select lists them all in order;
+    // its `where` is also what SQLite's parser needs before `on conflict` in an upsert from a select.
+    db
+      .insert(pushSubscriptions)
+      .select(
+        sql`select null, ${device.orgId}, ${device.userId}, ${device.endpoint}, ${device.p256dh}, ${device.auth},
+          ${device.expirationTime}, ${device.label}, ${now}, null, null
+        where (select count(*) from push_subscriptions
+               where user_id = ${device.userId} and endpoint <> ${device.endpoint}) < ${maxDevices}`,
+      )
+      .onConflictDoUpdate({
+        target: pushSubscriptions.endpoint,
+        set: {
+          orgId: sql`excluded.org_id`,
+          userId: sql`excluded.user_id`,
+          p256dh: sql`excluded.p256dh`,
+          auth: sql`excluded.auth`,
+          expirationTime: sql`excluded.expiration_time`,
+          label: sql`excluded.label`,
+          failingSince: null,
+        },
+      }),
+    auditFrom(
+      db,
+      device,
+      "push.subscribe",
+      sql`endpoint = ${device.endpoint} and user_id = ${device.userId}`,
+      now,
+    ),
     db.select(viewColumns).from(pushSubscriptions).where(mine),
   ]);
   const [stored] = rows;
@@ -90,17 +105,30 @@ export async function deleteUserDevice(
   ref: { orgId: number; userId: number; id: number },
   now: number,
 ): Promise<PushDeviceView | undefined> {
+  // The audit row first: it reads the label from the row about to go.
   const [, deleted] = await db.batch([
-    db.run(sql`insert into audit_log (org_id, user_id, action, target_type, target_id, detail, created_at)
-      select ${ref.orgId}, ${ref.userId}, 'push.unsubscribe', 'push_subscription', cast(id as text),
-        json_object('label', label), ${now}
-      from push_subscriptions where id = ${ref.id} and user_id = ${ref.userId}`),
+    auditFrom(db, ref, "push.unsubscribe", sql`id = ${ref.id} and user_id = ${ref.userId}`, now),
     db
       .delete(pushSubscriptions)
       .where(and(eq(pushSubscriptions.id, ref.id), eq(pushSubscriptions.userId, ref.userId)))
       .returning(viewColumns),
   ]);
   return deleted[0];
+}
+
+/** An audit row for the subscription `where` selects, in the same batch as the change (label only). */
+function auditFrom(
+  db: Db,
+  actor: { orgId: number; userId: number },
+  action: string,
+  where: ReturnType<typeof sql>,
+  now: number,
+) {
+  return db.insert(auditLog).select(
+    sql`select null, ${actor.orgId}, ${actor.userId}, ${action}, 'push_subscription', cast(id as text),
+          json_object('label', label), ${now}
+        from push_subscriptions where ${where}`,
+  );
 }
 
 export type PushTarget = Pick<PushSubscriptionRow, "id" | "userId" | "endpoint" | "p256dh" | "auth">;
