@@ -9,6 +9,7 @@ export default defineConfig({
     "./worker/db/schema/messaging.ts",
     "./worker/db/schema/history.ts",
     "./worker/db/schema/api.ts",
+    "./worker/db/schema/push.ts",
   ],
   out: "./migrations",
 });

@@ -35,6 +35,7 @@ import { apiV1MessageRoutes } from "./routes/api-v1-messages";
 import { apiV1PatientRoutes } from "./routes/api-v1-patients";
 import { noteRoutes } from "./routes/notes";
 import { adminQuickReplyRoutes, quickReplyRoutes } from "./routes/admin-quick-replies";
+import { pushRoutes } from "./routes/push";
 
 /**
  * The allow-list: the only paths that answer without a session or an API key. Everything else is behind a
@@ -152,6 +153,7 @@ const staffRoutes = new Hono<StaffEnv>()
   .route("/conversations", conversationStateRoutes)
   .route("/conversations", noteRoutes)
   .route("/quick-replies", quickReplyRoutes)
+  .route("/push", pushRoutes)
   .route("/conversations", scheduledRoutes)
   .route("/", messageRoutes);
 

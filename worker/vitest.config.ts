@@ -20,6 +20,13 @@ export default defineConfig(async () => ({
           TWILIO_API_BASE: "https://twilio.fake",
           TELNYX_API_BASE: "https://telnyx.fake",
           DEMO_SEED: "false",
+          // A fixed VAPID pair for tests only (never deployed): the push tests verify the JWT with the public key.
+          VAPID_PUBLIC_KEY:
+            "BDcstQb5o6eOgOKY8BFZMgU3x2qvx_Vl0uJ7bzZGjZdAaHtHqliNV2sPy1aSo8exct24QTcEY1qVEUHJ0yxG-Eo",
+          VAPID_PRIVATE_KEY: "Zsvc8WC8sSQJjKMeXZi2Mmq_Cd0hqbHIjJelefNsyhw",
+          VAPID_SUBJECT: "mailto:tests@textdesk.test",
+          // The fake push service of the tests answers on http://127.0.0.1 (stubbed fetch, worker/test/push-service.ts).
+          PUSH_ALLOW_LOOPBACK: "true",
         },
       },
     }),

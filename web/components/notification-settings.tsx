@@ -4,6 +4,7 @@ import { askPermission, canAskPermission } from "../lib/notifications";
 import { loadSession, session } from "../lib/session";
 import { CheckboxField } from "./ui/CheckboxField";
 import { Alert } from "./ui/Alert";
+import { PushDevices } from "./push-devices";
 
 /**
  * "My notifications": each user's own switches, within what the admin granted (SMS Reply Alert, SMS Reply
@@ -60,6 +61,7 @@ export function NotificationSettings() {
         </button>
       </Show>
       <Alert message={error()} />
+      <PushDevices />
     </div>
   );
 }

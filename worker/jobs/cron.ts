@@ -19,6 +19,7 @@ import { expireExports } from "./expire-exports";
 import { pruneAndArchive } from "./prune-and-archive";
 import { pruneCarrierEvents, pruneLiveEvents } from "./prune-live-events";
 import { sweepStuckSends } from "./sweep-stuck-sends";
+import { pruneFailingDevices } from "../db/queries/push-subscriptions";
 
 export type JobContext = {
   db: Db;
@@ -69,6 +70,12 @@ export const CRON_JOBS: readonly CronJob[] = [
     name: "prune-carrier-events",
     budgetMs: 60_000,
     run: ({ db, now, budgetMs }) => pruneCarrierEvents({ db, now, budgetMs }),
+  },
+  {
+    // Web Push subscriptions that failed for 7 days and got no push since (push/notify.ts removes the others).
+    name: "prune-push-subscriptions",
+    budgetMs: 30_000,
+    run: ({ db, now }) => pruneFailingDevices(db, now),
   },
 ];
 

@@ -16,6 +16,7 @@ import { broadcastLive, publishOptOut } from "./live";
 import { sendText, type SendOptions } from "./send-text";
 import { reopenOnPatientText } from "./conversation-state";
 import { afterInboundLater } from "./after-inbound-later";
+import { pushNewText } from "../push/notify";
 
 export type AfterInbound = {
   db: Db;
@@ -37,6 +38,8 @@ export type AfterInbound = {
  */
 export async function afterInbound(input: AfterInbound): Promise<void> {
   await broadcastLive(input.env, input.live);
+  // Web Push to the staff's devices, alongside the steps below (never throws, holds no PHI).
+  const pushed = pushNewText({ ...input, conversationId: input.message.conversationId });
   // Any patient text (STOP and HELP too) reopens a done or snoozed conversation; never throws.
   await reopenOnPatientText(input, input.number, input.message.conversationId);
   try {
@@ -47,6 +50,7 @@ export async function afterInbound(input: AfterInbound): Promise<void> {
   }
   // Send later's cancel-on-reply and the away reply: on their own, never stopped by the steps above.
   await afterInboundLater(input);
+  await pushed;
 }
 
 async function answerKeyword(input: AfterInbound, keyword: KeywordMatch) {

@@ -128,6 +128,12 @@ export class ClinicNumberHub extends DurableObject<Env> {
     );
   }
 
+  /** The users with this conversation open on a live screen now: Web Push skips them (push/notify.ts). */
+  viewersOf(conversationId: number): number[] {
+    const viewers = this.presenceAt().viewers.filter((v) => v.conversationId === conversationId);
+    return [...new Set(viewers.map((v) => v.userId))];
+  }
+
   /** How many sockets are open, for tests and diagnostics. */
   connectionCount(): number {
     return this.ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN).length;

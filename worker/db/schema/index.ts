@@ -6,3 +6,4 @@ export * from "./practice";
 export * from "./messaging";
 export * from "./history";
 export * from "./api";
+export * from "./push";
