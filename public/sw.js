@@ -111,6 +111,7 @@ self.addEventListener("fetch", (event) => {
 });
 
 /* ---------------------------------------------------------------------------------------------------------
- * Web Push (issue 13, item 3) goes here: the `push` and `notificationclick` listeners. Keep them out of the
- * fetch handler above, and keep notifications free of PHI (lock screens are public).
+ * Web Push: the `push` and `notificationclick` listeners live in their own file, kept out of the fetch
+ * handler above; notifications carry no PHI (lock screens are public), see worker/push/notify.ts.
  * ------------------------------------------------------------------------------------------------------- */
+importScripts("/sw-push.js");
