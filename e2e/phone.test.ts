@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject, test } from "vitest";
+import { escapeRegExp, phoneThread, textTheClinic } from "./app";
 import { launchBrowser } from "./browser";
 
 const baseUrl = inject("baseUrl");
-const MAIN = "+15551230001";
 const PORTRAIT = { width: 390, height: 844 };
 const LANDSCAPE = { width: 844, height: 390 };
 /** Live updates should land within a second; allow slack for a busy two-core box. */
@@ -63,23 +63,6 @@ async function signIn(viewport = PORTRAIT) {
   await page.getByRole("status", { name: "Queue: Live" }).waitFor(LIVE);
   return page;
 }
-
-async function textTheClinic(from: string, body: string) {
-  const response = await fetch(`${baseUrl}/api/simulator/messages`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ from, to: MAIN, body }),
-  });
-  expect(response.status).toBe(201);
-}
-
-async function phoneThread(phone: string): Promise<string[]> {
-  const url = `${baseUrl}/api/simulator/phones/${encodeURIComponent(phone)}/messages?to=${encodeURIComponent(MAIN)}`;
-  const { messages } = (await (await fetch(url)).json()) as { messages: { body: string }[] };
-  return messages.map((m) => m.body);
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function rowButton(page: Page, name: string) {
   return page

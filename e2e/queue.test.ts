@@ -6,11 +6,10 @@
  * toast, the open conversation or the read state another test left (the e2e config shuffles their order).
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
+import { phoneThread, rowButton, signInPage, textTheClinic } from "./app";
 import { launchBrowser, LIVE } from "./browser";
 
-const baseUrl = inject("baseUrl");
-const MAIN = "+15551230001";
 const TEST_PHONE = "+15550001111";
 const ALVAREZ_PHONE = "+15550002222";
 
@@ -20,43 +19,11 @@ let admin: Page;
 let staff: Page;
 
 async function signIn(email: string, password: string, width = 1280) {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const { context, page } = await signInPage(browser, email, password, width);
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/queue`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Clinic number").waitFor();
-  // Texts sent before the socket is up arrive with the first list load, not live (no toast): wait for it.
-  await page.getByRole("status", { name: "Queue: Live" }).waitFor(LIVE);
   return page;
 }
 
-async function textTheClinic(from: string, body: string) {
-  const response = await fetch(`${baseUrl}/api/simulator/messages`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ from, to: MAIN, body }),
-  });
-  expect(response.status).toBe(201);
-}
-
-/** What the patient's phone shows (the simulator's view of the thread). */
-async function phoneThread(phone: string): Promise<string[]> {
-  const url = `${baseUrl}/api/simulator/phones/${encodeURIComponent(phone)}/messages?to=${encodeURIComponent(MAIN)}`;
-  const { messages } = (await (await fetch(url)).json()) as { messages: { body: string }[] };
-  return messages.map((m) => m.body);
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** A row's open button is named "Unread Test Patient 10:42 AM …" or "Read …". */
-function rowButton(page: Page, name: string) {
-  return page
-    .getByRole("list", { name: "Conversations" })
-    .getByRole("button", { name: new RegExp(`^(Unread|Read) ${escapeRegExp(name)}`) });
-}
 async function dotOf(page: Page, name: string) {
   const label = await rowButton(page, name).getByRole("img").getAttribute("aria-label");
   return label ?? "";

@@ -4,11 +4,9 @@
  * Open, and the patient's next text brings it back.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, inject, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from "vitest";
+import { rowButton, signInPage, textTheClinic } from "./app";
 import { launchBrowser, LIVE } from "./browser";
-
-const baseUrl = inject("baseUrl");
-const MAIN = "+15551230001";
 
 let browser: Browser;
 let contexts: BrowserContext[] = [];
@@ -16,35 +14,9 @@ let admin: Page;
 let staff: Page;
 
 async function signIn(email: string, password: string, width = 1280) {
-  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const { context, page } = await signInPage(browser, email, password, width);
   contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(`${baseUrl}/queue`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Clinic number").waitFor();
-  // Texts sent before the socket is up arrive with the first list load, not live (no toast): wait for it.
-  await page.getByRole("status", { name: "Queue: Live" }).waitFor(LIVE);
   return page;
-}
-
-async function textTheClinic(from: string, body: string) {
-  const response = await fetch(`${baseUrl}/api/simulator/messages`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ from, to: MAIN, body }),
-  });
-  expect(response.status).toBe(201);
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** A row's open button is named "Unread (555) 010-8001 10:42 AM …" or "Read …". */
-function rowButton(page: Page, name: string) {
-  return page
-    .getByRole("list", { name: "Conversations" })
-    .getByRole("button", { name: new RegExp(`^(Unread|Read) ${escapeRegExp(name)}`) });
 }
 
 beforeAll(async () => {
