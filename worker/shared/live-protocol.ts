@@ -10,6 +10,8 @@
 import type { MessageDirection, MessageKind, MessageStatus } from "./messages";
 import type { ConversationState } from "./team";
 import type { SmsEncoding } from "./segments";
+import type { MessageMedia } from "./media";
+import type { AppointmentReply, MessageAppointment } from "./reminders";
 
 export type LiveMessage = {
   id: number;
@@ -30,6 +32,19 @@ export type LiveMessage = {
   sendAfter: number | null;
   /** A send-later text that is withdrawn if the patient texts first. */
   cancelOnReply: boolean;
+  /**
+   * Photos and files (MMS), in arrival order. Optional because older live_events rows lack it: absent is none.
+   * When an inbound file lands in R2 (or fails), the worker sends the `message` event again with the new
+   * states, so a screen applies it by message id like any edit.
+   */
+  media?: MessageMedia[];
+  /** On a reminder sent through the practice-system API with `appointment`: what it is about. */
+  appointment?: MessageAppointment | null;
+  /**
+   * On a patient's reply to a reminder that expected confirmation: how it was read (the chip). Re-sent as a
+   * `message` event when staff correct it.
+   */
+  appointmentReply?: AppointmentReply | null;
 };
 
 /**
