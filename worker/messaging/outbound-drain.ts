@@ -60,7 +60,11 @@ export async function drainQueued(
       ? await timezonesByPhone(db, org.id, campaignPhones)
       : new Map<string, Set<string>>();
 
-  for (const { message, phone } of due) {
+  // One phone's texts go in order; different phones' go at once, so a tick takes one carrier round trip
+  // rather than ten, and the pace stays ten a second even when each call takes a few hundred milliseconds.
+  const byPhone = new Map<string, typeof due>();
+  for (const item of due) byPhone.set(item.phone, [...(byPhone.get(item.phone) ?? []), item]);
+  const sendOne = async ({ message, phone }: (typeof due)[number]) => {
     // A backlog can drain past the end of the window: campaign texts are checked again when they go.
     if (message.kind === "campaign") {
       const at = campaignSendTime(org, zones.get(phone), now());
@@ -68,7 +72,7 @@ export async function drainQueued(
         if (at === null) await failQueued(db, message.id, refusal("quiet_hours"), now());
         else await deferQueued(db, message.id, at);
         result.held++;
-        continue;
+        return;
       }
     }
     // The patient may have texted STOP while the text waited.
@@ -77,13 +81,13 @@ export async function drainQueued(
       const failed = await failQueued(db, message.id, refusal("opted_out"), now());
       if (failed) await publishMessage(env, db, failed);
       result.failed++;
-      continue;
+      return;
     }
     // A possible opt-out staff have not decided holds campaigns (the decision makes them due again).
     if (message.kind === "campaign" && (await hasPendingReview(db, numberId, phone))) {
       await deferQueued(db, message.id, now() + REVIEW_RECHECK_MS);
       result.held++;
-      continue;
+      return;
     }
     let claimed: Awaited<ReturnType<typeof claimQueued>>;
     try {
@@ -95,9 +99,9 @@ export async function drainQueued(
       const failed = await failClaimed(db, message.id, refusal("internal"), now());
       if (failed) await publishMessage(env, db, failed);
       result.failed++;
-      continue;
+      return;
     }
-    if (!claimed) continue;
+    if (!claimed) return;
     await publishMessage(env, db, claimed);
     try {
       const final = await deliverStored({ db, env, number, message: claimed, phone }, options);
@@ -111,7 +115,12 @@ export async function drainQueued(
       console.error(`queued send ${message.id}: outcome not recorded:`, describeError(error));
       result.failed++;
     }
-  }
+  };
+  await Promise.all(
+    [...byPhone.values()].map(async (texts) => {
+      for (const text of texts) await sendOne(text);
+    }),
+  );
   const next = await nextDueAt(db, numberId);
   result.nextAt = next === null ? null : Math.max(next, started + DRAIN_INTERVAL_MS);
   return result;
