@@ -20,6 +20,8 @@ const MAIN: NumberView = {
   afterHoursQuietMinutes: 15,
   lastAfterHoursAlertAt: null,
   awayMessage: null,
+  escalation: null,
+  lastEscalationAt: null,
 };
 
 describe("after-hours settings", () => {

@@ -1,5 +1,6 @@
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { AfterHoursForm } from "../components/after-hours-form";
+import { EscalationForm } from "../components/escalation-form";
 import { NumberForm } from "../components/number-form";
 import { Alert } from "../components/ui/Alert";
 import { api, call, messageOf } from "../lib/api";
@@ -10,7 +11,8 @@ type Panel =
   | { kind: "none" }
   | { kind: "add" }
   | { kind: "edit"; number: NumberView }
-  | { kind: "after-hours"; number: NumberView };
+  | { kind: "after-hours"; number: NumberView }
+  | { kind: "escalation"; number: NumberView };
 
 export default function AdminNumbersPage() {
   const [numbers, { refetch }] = createResource(async () => (await call(api.api.numbers.$get())).numbers);
@@ -23,6 +25,11 @@ export default function AdminNumbersPage() {
   const afterHours = () => {
     const p = panel();
     return p.kind === "after-hours" ? p.number : undefined;
+  };
+
+  const escalation = () => {
+    const p = panel();
+    return p.kind === "escalation" ? p.number : undefined;
   };
 
   function saved(number: NumberView, wasNew: boolean) {
@@ -55,6 +62,15 @@ export default function AdminNumbersPage() {
         <Match when={afterHours()} keyed>
           {(number) => (
             <AfterHoursForm
+              number={number}
+              onSaved={(n) => saved(n, false)}
+              onCancel={() => setPanel({ kind: "none" })}
+            />
+          )}
+        </Match>
+        <Match when={escalation()} keyed>
+          {(number) => (
+            <EscalationForm
               number={number}
               onSaved={(n) => saved(n, false)}
               onCancel={() => setPanel({ kind: "none" })}
@@ -114,6 +130,14 @@ export default function AdminNumbersPage() {
                         onClick={() => setPanel({ kind: "after-hours", number })}
                       >
                         After hours
+                      </button>
+                      <button
+                        type="button"
+                        class="button small"
+                        aria-label={`Escalation for ${number.label}`}
+                        onClick={() => setPanel({ kind: "escalation", number })}
+                      >
+                        Escalation
                       </button>
                     </td>
                   </tr>

@@ -19,6 +19,8 @@ function clinicNumber(fields: Pick<NumberView, "id" | "e164" | "label" | "carrie
     afterHoursQuietMinutes: 15,
     lastAfterHoursAlertAt: null,
     awayMessage: null,
+    escalation: null,
+    lastEscalationAt: null,
     createdAt: 0,
     hasCredentials: fields.carrier !== "simulator",
     ...fields,
@@ -53,6 +55,9 @@ export function row(id: number, phone: string, patients: Person[], unread: boole
     snoozedUntil: null as number | null,
     assignedUserId: null as number | null,
     awayRepliedAt: null as number | null,
+    unansweredSince: null as number | null,
+    escalatedAt: null as number | null,
+    alertDueAt: null as number | null,
     assignedName: null as string | null,
   } satisfies Conversation;
 }

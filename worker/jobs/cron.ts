@@ -15,6 +15,7 @@ import type { Env } from "../env";
 import { describeError } from "../lib/errors";
 import { rearmOverdueDrains } from "../messaging/outbound-drain";
 import { rearmOverdueSnoozes } from "../messaging/conversation-state";
+import { rearmOverdueEscalations } from "../messaging/escalation";
 import { expireExports } from "./expire-exports";
 import { pruneAndArchive } from "./prune-and-archive";
 import { pruneCarrierEvents, pruneLiveEvents } from "./prune-live-events";
@@ -37,11 +38,14 @@ const LEASE_GRACE_MS = 5 * 60_000;
 
 export const CRON_JOBS: readonly CronJob[] = [
   {
-    // Re-arms any clinic number whose queued API texts or snooze wake-ups are overdue (its alarm was lost).
+    // Re-arms any clinic number whose queued API texts, snooze wake-ups, escalations or held alerts are
+    // overdue (its alarm was lost).
     name: "rearm-drains",
     budgetMs: 60_000,
     run: async ({ db, env, now }) =>
-      (await rearmOverdueDrains(db, env, now)) + (await rearmOverdueSnoozes(db, env, now)),
+      (await rearmOverdueDrains(db, env, now)) +
+      (await rearmOverdueSnoozes(db, env, now)) +
+      (await rearmOverdueEscalations(db, env, now)),
   },
   {
     // Ten minutes leaves room within the fifteen to finish the object in hand (prune-and-archive.ts).

@@ -1,22 +1,23 @@
 import type { Env } from "../env";
 import type { Db } from "../db/client";
 import { claimAlertSlot } from "../db/queries/numbers";
-import { auditInsert } from "../db/queries/audit";
 import { conversationPhone } from "../db/queries/conversations";
 import { optOutEventForMessage } from "../db/queries/opt-outs";
 import { getOrganization } from "../db/queries/organizations";
 import type { ClinicNumber, Message } from "../db/schema";
-import { alertText, shouldAlert } from "../domain/after-hours";
+import { shouldAlert } from "../domain/after-hours";
 import { carrierAnswered, carrierHandlesKeywords } from "../carriers/keywords";
 import { helpReply, OPT_OUT_CONFIRMATION, optInConfirmation, type KeywordMatch } from "../domain/keywords";
 import { formatPhone } from "../shared/phone";
-import { AppError, describeError } from "../lib/errors";
+import { describeError } from "../lib/errors";
 import type { LiveEvent } from "../shared/live-protocol";
 import { broadcastLive, publishOptOut } from "./live";
 import { sendText, type SendOptions } from "./send-text";
 import { reopenOnPatientText } from "./conversation-state";
 import { afterInboundLater } from "./after-inbound-later";
 import { pushNewText } from "../push/notify";
+import { holdAfterHoursAlert, noteUnanswered } from "./escalation";
+import { alertTargets, sendAlertTexts } from "./escalation-alert";
 
 export type AfterInbound = {
   db: Db;
@@ -40,6 +41,14 @@ export async function afterInbound(input: AfterInbound): Promise<void> {
   await broadcastLive(input.env, input.live);
   // Web Push to the staff's devices, alongside the steps below (never throws, holds no PHI).
   const pushed = pushNewText({ ...input, conversationId: input.message.conversationId });
+  // Escalation's clock (STOP/START/HELP ask nobody a question); before the reopen, which ends an episode.
+  if (!input.keyword) {
+    await noteUnanswered({
+      ...input,
+      conversationId: input.message.conversationId,
+      at: input.message.createdAt,
+    });
+  }
   // Any patient text (STOP and HELP too) reopens a done or snoozed conversation; never throws.
   await reopenOnPatientText(input, input.number, input.message.conversationId);
   try {
@@ -93,42 +102,24 @@ async function answerKeyword(input: AfterInbound, keyword: KeywordMatch) {
   );
 }
 
-/** The after-hours alert: at most one per number per quiet period, never to an opted-out phone. */
+/**
+ * The after-hours alert: at most one per number per quiet period, never to an opted-out phone. With users
+ * to push first (the number's Escalation setting), it is held back instead (messaging/escalation.ts).
+ */
 async function maybeAlert(input: AfterInbound) {
-  const { db, env, number, now } = input;
-  if (!shouldAlert(number, now)) return;
+  const { db, number, now } = input;
   const phone = await phoneOf(input);
-  const targets = number.alertPhones.filter((p) => p !== phone);
+  const conversationId = input.message.conversationId;
+  if (await holdAfterHoursAlert({ ...input, conversationId, patientPhone: phone })) return;
+  if (!shouldAlert(number, now)) return;
+  const targets = alertTargets(number, phone);
   if (targets.length === 0) return;
   if (!(await claimAlertSlot(db, number.id, now, number.afterHoursQuietMinutes))) return;
-  const org = await getOrganization(db, number.orgId);
-  const body = alertText(org?.name ?? number.label);
-  for (const target of targets) {
-    try {
-      await sendText(
-        {
-          db,
-          env,
-          numberId: number.id,
-          phone: target,
-          body,
-          kind: "alert",
-          authorUserId: null,
-          idempotencyKey: `alert:${input.message.id}:${target}`,
-        },
-        input.sendOptions,
-      );
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "opted_out")) throw error;
-      await auditInsert(db, {
-        orgId: number.orgId,
-        userId: null,
-        action: "alert.skipped_opted_out",
-        targetType: "clinic_number",
-        targetId: number.id,
-      });
-    }
-  }
+  await sendAlertTexts({
+    ...input,
+    targets,
+    idempotencyKey: (target) => `alert:${input.message.id}:${target}`,
+  });
 }
 
 async function phoneOf(input: AfterInbound): Promise<string> {

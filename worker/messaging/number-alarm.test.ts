@@ -17,6 +17,21 @@ describe("runAlarmSteps", () => {
       NOW + WEBHOOK_FAILURE_RETRY_MS,
     ],
     ["broken webhooks never delay due texts", { drain: at(NOW + 1_000), webhooks: fails }, NOW + 1_000],
+    [
+      "an escalation due first rings first",
+      { drain: at(NOW + 9_000), webhooks: at(null), escalation: at(NOW + 3_000) },
+      NOW + 3_000,
+    ],
+    [
+      "a broken escalation step retries in five minutes and never delays due texts",
+      { drain: at(NOW + 1_000), webhooks: at(null), escalation: fails },
+      NOW + 1_000,
+    ],
+    [
+      "a broken escalation step alone: five minutes",
+      { drain: at(null), webhooks: at(null), escalation: fails },
+      NOW + WEBHOOK_FAILURE_RETRY_MS,
+    ],
   ];
   for (const [name, steps, expected] of cases) {
     it(name, async ({ expect }) => {

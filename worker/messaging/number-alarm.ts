@@ -1,7 +1,8 @@
 /**
  * @module What the clinic number's Durable Object alarm does (realtime/clinic-number-hub.ts): send the next
  * due queued texts (outbound-drain.ts) and the pending practice webhooks (practice-webhooks.ts), end the
- * snoozes whose time has come (conversation-state.ts), then say when the alarm should ring again: one alarm,
+ * snoozes whose time has come (conversation-state.ts), push about unanswered texts and send held
+ * after-hours alerts (escalation.ts), then say when the alarm should ring again: one alarm,
  * the earliest due time of all of them.
  */
 import type { Db } from "../db/client";
@@ -10,6 +11,7 @@ import { describeError } from "../lib/errors";
 import { drainQueued } from "./outbound-drain";
 import { dispatchWebhooks } from "./practice-webhooks";
 import { wakeSnoozes } from "./conversation-state";
+import { runEscalation } from "./escalation";
 
 /** After a webhook setup fails outright, look again this much later. */
 export const WEBHOOK_FAILURE_RETRY_MS = 5 * 60_000;
@@ -19,6 +21,8 @@ export type AlarmSteps = {
   webhooks: () => Promise<{ nextAt: number | null }>;
   /** Snooze wake-ups; like webhooks, a failure never stalls the texts. */
   snoozes?: () => Promise<{ nextAt: number | null }>;
+  /** Unanswered-text pushes and held after-hours alerts (escalation.ts); a failure never stalls the texts. */
+  escalation?: () => Promise<{ nextAt: number | null }>;
 };
 
 /**
@@ -44,7 +48,16 @@ export async function runAlarmSteps(steps: AlarmSteps, now: () => number = Date.
         },
       )
     : null;
-  const next = [drained.nextAt, hooksNextAt, snoozesNextAt].filter((at) => at !== null);
+  const escalationNextAt = steps.escalation
+    ? await steps.escalation().then(
+        (escalated) => escalated.nextAt,
+        (error: unknown) => {
+          console.error("escalation not run:", describeError(error));
+          return now() + WEBHOOK_FAILURE_RETRY_MS;
+        },
+      )
+    : null;
+  const next = [drained.nextAt, hooksNextAt, snoozesNextAt, escalationNextAt].filter((at) => at !== null);
   return next.length > 0 ? Math.min(...next) : null;
 }
 
@@ -54,5 +67,6 @@ export function numberAlarm(input: { db: Db; env: Env; numberId: number }): Prom
     drain: () => drainQueued(input),
     webhooks: () => dispatchWebhooks(input),
     snoozes: () => wakeSnoozes(input),
+    escalation: () => runEscalation(input),
   });
 }

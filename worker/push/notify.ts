@@ -74,8 +74,7 @@ export function newTextPayload(
 /** Never throws: a push is a courtesy on top of the queue, which already has the text. */
 export async function pushNewText(input: NotifyInput, options: NotifyOptions = {}): Promise<void> {
   try {
-    const vapid = vapidKeys(input.env);
-    if (!vapid) return;
+    if (!vapidKeys(input.env)) return;
     const { db, env, number, conversationId, now } = input;
     const all = await pushTargetsForNumber(db, number.orgId, number.id);
     if (all.length === 0) return;
@@ -83,12 +82,48 @@ export async function pushNewText(input: NotifyInput, options: NotifyOptions = {
     const targets = all.filter((t) => !viewing.has(t.userId));
     if (targets.length === 0) return;
     const org = await getOrganization(db, number.orgId);
-    const payload = JSON.stringify(newTextPayload(number, org?.name ?? number.label, conversationId));
+    await pushTo(
+      {
+        db,
+        env,
+        targets,
+        payload: newTextPayload(number, org?.name ?? number.label, conversationId),
+        // One pending push per conversation at the push service: a second text replaces the first.
+        topic: `c${conversationId}`,
+        now,
+      },
+      options,
+    );
+  } catch (error) {
+    console.error("push failed:", describeError(error));
+  }
+}
+
+export type PushBatch = {
+  db: Db;
+  env: Env;
+  targets: PushTarget[];
+  payload: PushPayload;
+  /** The push service keeps one pending push per topic (RFC 8030 §5.4): a newer one replaces it. */
+  topic: string;
+  now: number;
+};
+
+/**
+ * One payload to every target device at once, then each subscription's bookkeeping (delivered, gone,
+ * failing). Returns how many devices were sent to (0 when push is off). Never throws.
+ */
+export async function pushTo(batch: PushBatch, options: NotifyOptions = {}): Promise<number> {
+  try {
+    const vapid = vapidKeys(batch.env);
+    if (!vapid || batch.targets.length === 0) return 0;
+    const { db, now } = batch;
+    const payload = JSON.stringify(batch.payload);
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const outcomes = await Promise.all(
-      targets.map(async (target) => ({
+      batch.targets.map(async (target) => ({
         id: target.id,
-        outcome: await deliver(target, payload, vapid, conversationId, now, sleep),
+        outcome: await deliver(target, payload, vapid, batch.topic, now, sleep),
       })),
     );
     const idsWith = (o: Outcome) => outcomes.filter((r) => r.outcome === o).map((r) => r.id);
@@ -96,13 +131,15 @@ export async function pushNewText(input: NotifyInput, options: NotifyOptions = {
     await markDelivered(db, idsWith("delivered"), at);
     await deleteGone(db, idsWith("gone"));
     await markFailing(db, idsWith("failing"), at);
+    return outcomes.length;
   } catch (error) {
     console.error("push failed:", describeError(error));
+    return 0;
   }
 }
 
 /** Who has this conversation open; if the object cannot say, nobody (a push too many beats a missed text). */
-async function viewersOf(env: Env, numberId: number, conversationId: number): Promise<number[]> {
+export async function viewersOf(env: Env, numberId: number, conversationId: number): Promise<number[]> {
   try {
     return await hubFor(env, numberId).viewersOf(conversationId);
   } catch (error) {
@@ -115,7 +152,7 @@ async function deliver(
   target: PushTarget,
   payload: string,
   vapid: VapidKeys,
-  conversationId: number,
+  topic: string,
   now: number,
   sleep: (ms: number) => Promise<void>,
 ): Promise<Outcome> {
@@ -127,8 +164,7 @@ async function deliver(
       const request = await buildPushRequest(target, payload, vapid, {
         ttl: TTL_S,
         urgency: "high",
-        // One pending push per conversation at the push service: a second text replaces the first.
-        topic: `c${conversationId}`,
+        topic,
         now,
       });
       const response = await fetch(request, { signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });

@@ -3,6 +3,8 @@ import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { StaffEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
+import { assignableUsers } from "../db/queries/conversations";
+import { usersWhoMaySee } from "../db/queries/escalation";
 import { getOrgNumber, toNumberView, updateNumberRow } from "../db/queries/numbers";
 import { WEEKDAYS } from "../db/schema";
 import { TIME_OF_DAY } from "../domain/after-hours";
@@ -11,6 +13,12 @@ import { badRequest, notFound } from "../lib/errors";
 import { idParam, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { limitBody } from "../middleware/body-limit";
+import { escalationOf } from "../messaging/escalation";
+import {
+  AFTER_HOURS_WAIT_MINUTES,
+  ESCALATION_MINUTES,
+  MAX_AFTER_HOURS_PUSH_USERS,
+} from "../shared/escalation";
 
 const time = z.string().regex(TIME_OF_DAY, 'must be "HH:MM" (24-hour)');
 const day = z
@@ -40,7 +48,26 @@ const keywordSettings = z.strictObject({
   carrierHandlesOptOut: z.boolean().nullable(),
 });
 
-/** Per-number after-hours alerts and keyword handling. Admin only (mounted under /api/admin). */
+const minutesIn = (range: { min: number; max: number; default: number }) =>
+  z
+    .number()
+    .int("must be a whole number of minutes")
+    .min(range.min, `must be at least ${range.min}`)
+    .max(range.max, `must be at most ${range.max}`)
+    .default(range.default);
+
+const escalation = z.strictObject({
+  enabled: z.boolean(),
+  minutes: minutesIn(ESCALATION_MINUTES),
+  /** Pushed first outside office hours; the alert text then waits for someone to open the text. */
+  afterHoursPushUserIds: z
+    .array(z.number().int().positive())
+    .max(MAX_AFTER_HOURS_PUSH_USERS, `lists more than ${MAX_AFTER_HOURS_PUSH_USERS} users`)
+    .default([]),
+  afterHoursWaitMinutes: minutesIn(AFTER_HOURS_WAIT_MINUTES),
+});
+
+/** Per-number after-hours alerts, escalation and keyword handling. Admin only (mounted under /api/admin). */
 export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
   .put(
     "/:id/after-hours",
@@ -94,6 +121,68 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
         },
       });
       return c.json({ number: toNumberView(updated) }, 200);
+    },
+  )
+  .get(
+    "/:id/escalation",
+    describeRoute({
+      tags: ["admin"],
+      summary: "A number's escalation setting, and the users who may be pushed first after hours",
+    }),
+    validate("param", idParam),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const db = c.get("db");
+      const orgId = c.get("session").org.id;
+      const number = await getOrgNumber(db, orgId, id);
+      if (!number) throw notFound("Clinic number");
+      const users = await assignableUsers(db, orgId, id);
+      return c.json({ escalation: escalationOf(number), users }, 200);
+    },
+  )
+  .put(
+    "/:id/escalation",
+    describeRoute({
+      tags: ["admin"],
+      summary:
+        "Set a number's escalation: push everyone after N unanswered minutes in office hours; after hours, push chosen users and hold the alert text M minutes",
+    }),
+    limitBody(2 * 1024),
+    validate("param", idParam),
+    validate("json", escalation),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const current = await getOrgNumber(db, session.org.id, id);
+      if (!current) throw notFound("Clinic number");
+      const chosen = [...new Set(input.afterHoursPushUserIds)];
+      const allowed = new Set(await usersWhoMaySee(db, session.org.id, id, chosen));
+      const refused = chosen.find((userId) => !allowed.has(userId));
+      // One message for "another practice's", "inactive" and "no access": ids of other practices do not leak.
+      if (refused !== undefined) {
+        throw badRequest(
+          `afterHoursPushUserIds: user ${refused} is not an active user of this practice who can see this number`,
+        );
+      }
+      const settings = { ...input, afterHoursPushUserIds: chosen };
+      const [updated] = await updateNumberRow(db, session.org.id, id, { escalation: settings });
+      if (!updated) throw notFound("Clinic number");
+      await auditInsert(db, {
+        orgId: session.org.id,
+        userId: session.user.id,
+        action: "number.escalation",
+        targetType: "clinic_number",
+        targetId: id,
+        detail: {
+          enabled: settings.enabled,
+          minutes: settings.minutes,
+          afterHoursPushUsers: chosen.length,
+          afterHoursWaitMinutes: settings.afterHoursWaitMinutes,
+        },
+      });
+      return c.json({ number: toNumberView(updated), escalation: escalationOf(updated) }, 200);
     },
   )
   .put(

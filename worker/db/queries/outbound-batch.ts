@@ -72,12 +72,14 @@ export async function insertQueuedBatch(
   const json = JSON.stringify(rows);
   const phoneOf = sql`json_extract(j.value, '$.phone')`;
   // drizzle's insert ... select names every column in table order, so each select lists them all in order
-  // (a new column is a new value here: conversations' state/snooze/assignee/away, messages' cancel_on_reply).
+  // (a new column is a new value here: conversations' state/snooze/assignee/away/escalation, messages'
+  // cancel_on_reply).
   const [, inserted] = await db.batch([
     db
       .insert(conversations)
       .select(
-        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}, 'open', null, null, null
+        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}, 'open', null, null, null,
+              null, null, null
             from json_each(${json}) j where true`,
       )
       .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),

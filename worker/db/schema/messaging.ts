@@ -47,6 +47,15 @@ export const conversations = sqliteTable(
     assignedUserId: integer("assigned_user_id").references(() => users.id),
     /** When the away reply last went to this phone: at most one per closed period. */
     awayRepliedAt: integer("away_replied_at"),
+    /**
+     * When the patient's first text nobody has answered yet arrived (the escalation episode's start); a
+     * staff reply after it ends the episode, which the number's alarm notices (messaging/escalation.ts).
+     */
+    unansweredSince: integer("unanswered_since"),
+    /** When this episode was escalated (pushed, or settled without a push): never twice per episode. */
+    escalatedAt: integer("escalated_at"),
+    /** An after-hours alert text held back until then: sent only if the conversation is still unread. */
+    alertDueAt: integer("alert_due_at"),
   },
   (t) => [
     uniqueIndex("conversations_number_phone_unique").on(t.numberId, t.phone),
@@ -55,6 +64,13 @@ export const conversations = sqliteTable(
     index("conversations_snoozed_idx")
       .on(t.numberId, t.snoozedUntil)
       .where(sql`state = 'snoozed'`),
+    // The alarm's escalation step: a number's episodes still to settle, and its held-back alerts.
+    index("conversations_unanswered_idx")
+      .on(t.numberId, t.unansweredSince)
+      .where(sql`unanswered_since is not null and escalated_at is null`),
+    index("conversations_alert_due_idx")
+      .on(t.numberId, t.alertDueAt)
+      .where(sql`alert_due_at is not null`),
   ],
 );
 

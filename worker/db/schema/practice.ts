@@ -1,6 +1,7 @@
 /** The practice and its people: organizations, users, clinic numbers, the Rolodex, sessions, the audit trail. */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { EscalationSettings } from "../../shared/escalation";
 
 export const ROLES = ["admin", "staff"] as const;
 export type Role = (typeof ROLES)[number];
@@ -93,6 +94,10 @@ export const clinicNumbers = sqliteTable(
      */
     awayMessage: text("away_message"),
     createdAt: createdAt(),
+    /** Pushes when nobody answers (shared/escalation.ts, messaging/escalation.ts); null is off. */
+    escalation: text("escalation", { mode: "json" }).$type<EscalationSettings>(),
+    /** The last escalation push: at most one per number per ESCALATION_QUIET_MS. */
+    lastEscalationAt: integer("last_escalation_at"),
   },
   (t) => [uniqueIndex("clinic_numbers_e164_unique").on(t.e164), index("clinic_numbers_org_idx").on(t.orgId)],
 );
