@@ -155,3 +155,43 @@ export function classifyReminderReply(body: string, context: ReplyContext): Remi
   if (CONFIRM.some((r) => r.test(text)) || LEADING_YES.test(text)) return result("confirm");
   return result("unknown");
 }
+
+/** The appointment of one recipient of POST /api/v1/messages, as the practice system sent it. */
+export type AppointmentInput = { id: string; startsAt: string; label?: string | undefined };
+
+export type AppointmentRefusal =
+  | "invalid_appointment_id"
+  | "invalid_starts_at"
+  | "appointment_in_past"
+  | "label_too_long"
+  | "missing_appointment";
+
+export const APPOINTMENT_ID_MAX = 100;
+export const APPOINTMENT_LABEL_MAX = 60;
+
+/** ISO 8601 with a date, a time and an offset: a time without a zone would be read in the Worker's. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Checks one recipient's appointment: what each refusal means is in the API's answer. `expects` without an
+ * appointment is refused, since there would be nothing for the answer to be about.
+ */
+export function checkAppointment(
+  appointment: AppointmentInput | undefined,
+  expects: "confirmation" | undefined,
+  now: number,
+):
+  | { ok: true; appointment: { id: string; startsAt: number; label: string | null } | null }
+  | { ok: false; reason: AppointmentRefusal } {
+  if (!appointment)
+    return expects ? { ok: false, reason: "missing_appointment" } : { ok: true, appointment: null };
+  const id = appointment.id.trim();
+  if (id.length === 0 || id.length > APPOINTMENT_ID_MAX)
+    return { ok: false, reason: "invalid_appointment_id" };
+  const label = appointment.label?.trim() ?? "";
+  if (label.length > APPOINTMENT_LABEL_MAX) return { ok: false, reason: "label_too_long" };
+  const startsAt = ISO_INSTANT.test(appointment.startsAt) ? Date.parse(appointment.startsAt) : Number.NaN;
+  if (!Number.isFinite(startsAt)) return { ok: false, reason: "invalid_starts_at" };
+  if (startsAt <= now) return { ok: false, reason: "appointment_in_past" };
+  return { ok: true, appointment: { id, startsAt, label: label === "" ? null : label } };
+}
