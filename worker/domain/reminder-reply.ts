@@ -12,6 +12,7 @@
  * keyword classifier (domain/keywords.ts) first, as carriers do. The reply may also pick an option of the
  * family question (a bare digit), name the people it is about ("Diego's is fine") or say "both".
  */
+import { measureText } from "../shared/segments";
 import { normalise } from "./keywords";
 
 export type ReplyIntent = "confirm" | "reschedule" | "cancel" | "unknown";
@@ -194,4 +195,44 @@ export function checkAppointment(
   if (!Number.isFinite(startsAt)) return { ok: false, reason: "invalid_starts_at" };
   if (startsAt <= now) return { ok: false, reason: "appointment_in_past" };
   return { ok: true, appointment: { id, startsAt, label: label === "" ? null : label } };
+}
+
+/** One appointment the family question offers: who (first name or label, if known) and when. */
+export type FamilyOption = { name: string | null; startsAt: number };
+
+/**
+ * "Which appointment? Reply 1 for Maria Tue 9:30, 2 for Diego Tue 10:00, or 3 for both." Times on the
+ * clinic number's clock; "am/pm" only when some option is in the afternoon. Fits one SMS segment where it
+ * can: a longer form is dropped for a shorter one (no weekday, then names only) before it would take two.
+ * At most 8 options plus "all" (the caller passes at most 8).
+ */
+export function familyQuestion(options: readonly FamilyOption[], timeZone: string): string {
+  const parts = (at: number) =>
+    Object.fromEntries(
+      new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        weekday: "short",
+        hour: "numeric",
+        minute: "2-digit",
+        hour12: true,
+      })
+        .formatToParts(at)
+        .map((p) => [p.type, p.value]),
+    ) as Partial<Record<Intl.DateTimeFormatPartTypes, string>>;
+  const when = options.map((o) => parts(o.startsAt));
+  const afternoon = when.some((p) => p.dayPeriod === "PM");
+  const time = (p: (typeof when)[number]) =>
+    `${p.hour ?? ""}:${p.minute ?? ""}${afternoon ? (p.dayPeriod ?? "").toLowerCase() : ""}`;
+  const forms: ((o: FamilyOption, i: number) => string)[] = [
+    (o, i) => [o.name, when[i]?.weekday, time(when[i] ?? {})].filter(Boolean).join(" "),
+    (o, i) => [o.name, time(when[i] ?? {})].filter(Boolean).join(" "),
+    (o, i) => o.name ?? time(when[i] ?? {}),
+  ];
+  const all = options.length === 2 ? "both" : "all";
+  const sentence = (form: (o: FamilyOption, i: number) => string) => {
+    const listed = options.map((o, i) => `${i + 1} for ${form(o, i)}`);
+    return `Which appointment? Reply ${listed.join(", ")}, or ${options.length + 1} for ${all}.`;
+  };
+  const texts = forms.map(sentence);
+  return texts.find((t) => measureText(t).segments === 1) ?? texts[texts.length - 1] ?? "";
 }

@@ -234,7 +234,7 @@ export async function claimQueued(db: Db, id: number, now: number) {
   // Every send gets its audit row, as staff texts do (insertOutbound); the batch itself has one too.
   if (row) {
     await db.batch([
-      bumpConversation(db, row.conversationId, row.body, now),
+      bumpConversation(db, row.conversationId, row.body, now, row.kind),
       auditInsert(
         db,
         {
