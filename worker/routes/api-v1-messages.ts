@@ -11,7 +11,7 @@ import { queueApiMessages } from "../messaging/outbound-batch";
 import { messageAppointment } from "../messaging/live";
 import { scheduleDrain } from "../messaging/outbound-drain";
 import { limitBody } from "../middleware/body-limit";
-import { requestExample, sendExamples, statusExample } from "./api-v1-examples";
+import { appointmentResponseExample, requestExample, sendExamples, statusExample } from "./api-v1-examples";
 
 export const MAX_RECIPIENTS_PER_CALL = 1000;
 
@@ -132,6 +132,13 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
     describeRoute({
       tags: ["practice-system API"],
       summary: "A message's status (any message of the practice, including patients' replies)",
+      description:
+        "A reminder sent with `appointment` carries it (startsAt in epoch ms) and `response`: " +
+        "{ intent, messageId, receivedAt } once the patient's reply was read (intent confirm, reschedule, " +
+        "cancel, unknown or opted_out; a staff correction changes it), else null. The same reading is sent " +
+        "as the `appointment.response` webhook, e.g. " +
+        JSON.stringify(appointmentResponseExample) +
+        "; intent null there means staff marked the reply as not about the appointment.",
       security: [{ apiKey: [] }],
       responses: {
         200: { description: "The message", content: { "application/json": { example: statusExample } } },
