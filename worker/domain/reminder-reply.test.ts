@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
-import { classifyReminderReply, type ReplyIntent } from "./reminder-reply";
+import { checkAppointment, classifyReminderReply, familyQuestion, type ReplyIntent } from "./reminder-reply";
+import { measureText } from "../shared/segments";
 
 /** Replies front desks see to "Reply C to confirm, R to reschedule", and how each must be read (one reminder). */
 const cases: Array<[string, ReplyIntent]> = [
@@ -171,5 +172,68 @@ describe("classifyReminderReply", () => {
       everyone: true,
     });
     expect(classifyReminderReply("Mariana is fine", { options: 2, names }).named).toEqual([]);
+  });
+});
+
+describe("familyQuestion", () => {
+  const tue = (hhmm: string) => Date.parse(`2025-06-03T${hhmm}:00-05:00`);
+  it("asks with first names and times on the number's clock, in one segment", ({ expect }) => {
+    const text = familyQuestion(
+      [
+        { name: "Maria", startsAt: tue("09:30") },
+        { name: "Diego", startsAt: tue("10:00") },
+      ],
+      "America/Chicago",
+    );
+    expect(text).toBe("Which appointment? Reply 1 for Maria Tue 9:30, 2 for Diego Tue 10:00, or 3 for both.");
+  });
+  it("says am/pm when some time is in the afternoon, and 'all' for three or more", ({ expect }) => {
+    const text = familyQuestion(
+      [
+        { name: "Maria", startsAt: tue("09:30") },
+        { name: "Diego", startsAt: tue("14:00") },
+        { name: "Ana", startsAt: tue("15:00") },
+      ],
+      "America/Chicago",
+    );
+    expect(text).toBe(
+      "Which appointment? Reply 1 for Maria Tue 9:30am, 2 for Diego Tue 2:00pm, 3 for Ana Tue 3:00pm, or 4 for all.",
+    );
+  });
+  it("drops the weekday, then the times, rather than take a second segment", ({ expect }) => {
+    const names = ["Alexandria", "Bartholomew", "Christopher", "Dominique", "Evangeline", "Fitzgerald"];
+    const text = familyQuestion(
+      names.map((name, i) => ({ name, startsAt: tue(`1${i}:00`) })),
+      "America/Chicago",
+    );
+    expect(measureText(text).segments).toBe(1);
+    expect(text).toContain("1 for Alexandria");
+    expect(text).toContain("or 7 for all.");
+  });
+});
+
+describe("checkAppointment", () => {
+  const now = Date.parse("2025-06-01T12:00:00Z");
+  it("accepts an ISO time with a zone in the future, and refuses the rest with a reason", ({ expect }) => {
+    expect(
+      checkAppointment({ id: "A1", startsAt: "2025-06-03T09:30:00-05:00" }, "confirmation", now),
+    ).toEqual({
+      ok: true,
+      appointment: { id: "A1", startsAt: Date.parse("2025-06-03T14:30:00Z"), label: null },
+    });
+    expect(checkAppointment(undefined, undefined, now)).toEqual({ ok: true, appointment: null });
+    expect(checkAppointment(undefined, "confirmation", now)).toEqual({
+      ok: false,
+      reason: "missing_appointment",
+    });
+    expect(checkAppointment({ id: "", startsAt: "2025-06-03T09:30:00Z" }, undefined, now)).toMatchObject({
+      reason: "invalid_appointment_id",
+    });
+    expect(checkAppointment({ id: "A", startsAt: "2025-06-03" }, undefined, now)).toMatchObject({
+      reason: "invalid_starts_at",
+    });
+    expect(checkAppointment({ id: "A", startsAt: "2025-05-03T09:30:00Z" }, undefined, now)).toMatchObject({
+      reason: "appointment_in_past",
+    });
   });
 });
