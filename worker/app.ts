@@ -22,6 +22,7 @@ import { adminNumberSettingsRoutes } from "./routes/admin-number-settings";
 import { liveRoutes } from "./routes/live";
 import { conversationRoutes, queueRoutes } from "./routes/queue";
 import { conversationStateRoutes } from "./routes/conversations";
+import { appointmentReplyRoutes } from "./routes/appointment-replies";
 import { optOutReviewRoutes } from "./routes/opt-out-reviews";
 import { messageRoutes } from "./routes/messages";
 import { scheduledRoutes } from "./routes/scheduled";
@@ -152,6 +153,7 @@ const staffRoutes = new Hono<StaffEnv>()
   .route("/conversations", optOutReviewRoutes)
   .route("/conversations", conversationStateRoutes)
   .route("/conversations", noteRoutes)
+  .route("/conversations", appointmentReplyRoutes)
   .route("/quick-replies", quickReplyRoutes)
   .route("/push", pushRoutes)
   .route("/conversations", scheduledRoutes)

@@ -58,6 +58,7 @@ export function row(id: number, phone: string, patients: Person[], unread: boole
     unansweredSince: null as number | null,
     escalatedAt: null as number | null,
     alertDueAt: null as number | null,
+    needsAttention: false,
     assignedName: null as string | null,
   } satisfies Conversation;
 }

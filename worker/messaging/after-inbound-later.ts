@@ -10,6 +10,7 @@ import type { ClinicNumber, Message } from "../db/schema";
 import type { KeywordMatch } from "../domain/keywords";
 import { describeError } from "../lib/errors";
 import { maybeAwayReply } from "./away-reply";
+import { readReminderReply } from "./reminder-replies";
 import { withdrawOnPatientText } from "./scheduled-texts";
 import type { SendOptions } from "./send-text";
 
@@ -40,5 +41,11 @@ export async function afterInboundLater(input: LaterInput): Promise<void> {
     await maybeAwayReply(input);
   } catch (error) {
     console.error("away reply failed:", describeError(error));
+  }
+  // A reply to a reminder that expected an answer: read it (and maybe ask a family phone which one).
+  try {
+    await readReminderReply(input);
+  } catch (error) {
+    console.error("reminder reply not read:", describeError(error));
   }
 }

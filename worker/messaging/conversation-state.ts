@@ -159,7 +159,12 @@ export async function changeState(
   const after = await updateTeamState(
     ctx.db,
     conversation.id,
-    { state: set.state, snoozedUntil: set.snoozedUntil },
+    // Done answers a reply that needed attention (Needs attention view, messaging/reminder-replies.ts).
+    {
+      state: set.state,
+      snoozedUntil: set.snoozedUntil,
+      ...(set.state === "done" ? { needsAttention: false } : {}),
+    },
     unchangedSince(conversation),
   );
   // Someone else changed it in between: answer with what it is now rather than overwrite their change.

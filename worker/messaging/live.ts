@@ -15,6 +15,7 @@ import { liveEventInsert, type NewLiveEvent } from "../db/queries/live-events";
 import { getUserName } from "../db/queries/users";
 import type { Message } from "../db/schema";
 import type { LiveEvent, LiveMessage } from "../shared/live-protocol";
+import type { MessageAppointment } from "../shared/reminders";
 import { describeError } from "../lib/errors";
 import { hubFor } from "./hub";
 
@@ -68,6 +69,19 @@ export function liveMessage(m: Message, authorName: string | null = null): LiveM
     updatedAt: m.updatedAt,
     sendAfter: m.status === "queued" ? m.sendAfter : null,
     cancelOnReply: m.cancelOnReply,
+    appointment: messageAppointment(m),
+    appointmentReply: m.appointmentReply ?? null,
+  };
+}
+
+/** What a reminder is about (columns of the reminder's row), or null for any other message. */
+export function messageAppointment(m: Message): MessageAppointment | null {
+  if (m.appointmentId === null || m.appointmentStartsAt === null) return null;
+  return {
+    id: m.appointmentId,
+    startsAt: m.appointmentStartsAt,
+    label: m.appointmentLabel,
+    expects: m.appointmentExpects,
   };
 }
 

@@ -10,17 +10,30 @@
  * the phone, so it shows in the queue with its kind and a reply threads under it.
  */
 import type { Db } from "../db/client";
-import { messagesByKeys, insertQueuedBatch, optedOutAmong } from "../db/queries/outbound-batch";
+import {
+  messagesByKeys,
+  insertQueuedBatch,
+  optedOutAmong,
+  type QueuedRow,
+} from "../db/queries/outbound-batch";
 import { pendingReviewAmong } from "../db/queries/opt-out-reviews";
 import { patientsByExternalIds, timezonesByPhone } from "../db/queries/patient-sync";
 import type { ClinicNumber, Organization } from "../db/schema";
 import { campaignSendTime } from "../domain/quiet-hours";
 import { checkRecipientPhone } from "../domain/recipient-phone";
+import {
+  APPOINTMENT_ID_MAX,
+  APPOINTMENT_LABEL_MAX,
+  checkAppointment,
+  type AppointmentInput,
+  type AppointmentRefusal,
+} from "../domain/reminder-reply";
 import { measureText } from "../shared/segments";
 
 export type ApiKind = "reminder" | "campaign";
-export type Recipient = { externalId: string } | { phone: string };
-export type RefusalReason = "unknown_patient" | "invalid_phone" | "not_mobile" | "opted_out" | "quiet_hours";
+export type Recipient = ({ externalId: string } | { phone: string }) & { appointment?: AppointmentInput };
+export type RefusalReason =
+  "unknown_patient" | "invalid_phone" | "not_mobile" | "opted_out" | "quiet_hours" | AppointmentRefusal;
 
 export type RecipientResult =
   | { index: number; status: "queued"; messageId: number; sendAfter: number }
@@ -39,6 +52,12 @@ const REFUSALS: Record<RefusalReason, string> = {
   not_mobile: "The phone is a landline or a service number that cannot receive texts.",
   opted_out: "This phone opted out of texts from this clinic number (it can text START to opt back in).",
   quiet_hours: "The patient's time zones never share a moment inside quiet hours.",
+  invalid_appointment_id: `The appointment id is empty or longer than ${APPOINTMENT_ID_MAX} characters.`,
+  invalid_starts_at:
+    "appointment.startsAt is not an ISO 8601 time with a time zone (2025-06-03T09:30:00-04:00).",
+  appointment_in_past: "The appointment's startsAt is in the past.",
+  label_too_long: `The appointment label is longer than ${APPOINTMENT_LABEL_MAX} characters.`,
+  missing_appointment: 'expects "confirmation" needs an appointment on every recipient.',
 };
 
 export type QueueInput = {
@@ -48,13 +67,20 @@ export type QueueInput = {
   kind: ApiKind;
   body: string;
   recipients: Recipient[];
+  /** "confirmation": the text asks for an answer ("Reply C to confirm"), read by messaging/reminder-replies.ts. */
+  expects?: "confirmation" | undefined;
   /** The caller's key for the whole request; each recipient's text is keyed `${key}:${recipient}`. */
   idempotencyKey: string | null;
   keyId: number;
   now: number;
 };
 
-type Pending = { index: number; key: string; phone: string };
+type Pending = {
+  index: number;
+  key: string;
+  phone: string;
+  appointment: Omit<QueuedRow, "phone" | "key" | "sendAfter">;
+};
 
 export async function queueApiMessages(input: QueueInput): Promise<{
   results: RecipientResult[];
@@ -73,13 +99,26 @@ export async function queueApiMessages(input: QueueInput): Promise<{
   );
   const candidates: Pending[] = [];
   input.recipients.forEach((recipient, index) => {
+    const checked = checkAppointment(recipient.appointment, input.expects, now);
+    if (!checked.ok) return refuse(index, checked.reason);
     const label = "externalId" in recipient ? `ext:${recipient.externalId}` : `tel:${recipient.phone}`;
     const phone = "externalId" in recipient ? patients.get(recipient.externalId)?.phone : recipient.phone;
     if (phone === undefined) return refuse(index, "unknown_patient");
     const check = checkRecipientPhone(phone);
     if (!check.ok) return refuse(index, check.reason);
-    const key = `${batchKey}:${"externalId" in recipient ? label : `tel:${check.e164}`}`;
-    candidates.push({ index, key, phone: check.e164 });
+    // A family phone gets one reminder per appointment, so the appointment is part of the text's key.
+    const about = checked.appointment ? `:appt:${checked.appointment.id}` : "";
+    const key = `${batchKey}:${"externalId" in recipient ? label : `tel:${check.e164}`}${about}`;
+    const appointment = checked.appointment
+      ? {
+          appointmentId: checked.appointment.id,
+          appointmentStartsAt: checked.appointment.startsAt,
+          appointmentLabel: checked.appointment.label,
+          appointmentExpects: input.expects ?? null,
+          appointmentExternalId: "externalId" in recipient ? recipient.externalId : null,
+        }
+      : {};
+    candidates.push({ index, key, phone: check.e164, appointment });
   });
 
   // A retry of the same request answers from what the first one stored, whatever changed since.
@@ -127,7 +166,12 @@ export async function queueApiMessages(input: QueueInput): Promise<{
     kind: input.kind,
     body: input.body,
     ...measureText(input.body),
-    rows: dedupeByKey(toStore).map(({ phone, key, sendAfter }) => ({ phone, key, sendAfter })),
+    rows: dedupeByKey(toStore).map(({ phone, key, sendAfter, appointment }) => ({
+      phone,
+      key,
+      sendAfter,
+      ...appointment,
+    })),
     keyId: input.keyId,
     now,
   });

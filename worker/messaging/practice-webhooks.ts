@@ -1,6 +1,6 @@
 /**
- * @module Signed webhooks to the practice-management system: patients' replies (`message.received`) and
- * delivery status changes (`message.status`).
+ * @module Signed webhooks to the practice-management system: patients' replies (`message.received`),
+ * delivery status changes (`message.status`) and what a reply to a reminder meant (`appointment.response`).
  *
  * Nothing new is written on the hot paths: the live feed already records every change in D1's `live_events`
  * with a monotonic id, so each key simply keeps a cursor per clinic number and the number's Durable Object
@@ -20,6 +20,7 @@ import { getCursor, saveCursor, webhookKeysForNumber } from "../db/queries/webho
 import { decryptJson } from "../lib/credentials";
 import { utf8 } from "../lib/crypto";
 import type { LiveEvent } from "../shared/live-protocol";
+import type { AppointmentIntent } from "../shared/reminders";
 
 export const WEBHOOK_BATCH = 25;
 const TIMEOUT_MS = 10_000;
@@ -39,6 +40,7 @@ export type WebhookEvent =
         createdAt: number;
       };
     }
+  | AppointmentResponseHook
   | {
       id: number;
       type: "message.status";
@@ -51,6 +53,43 @@ export type WebhookEvent =
         errorReason: string | null;
       };
     };
+
+/**
+ * How a patient's reply answers one reminder: read by Textdesk, or corrected by staff (`correctedBy`).
+ * `intent` null: staff said the reply was not about the appointment (it is outstanding again). One event per
+ * appointment; a family phone's "3 for both" sends one for each.
+ */
+type AppointmentResponseHook = {
+  id: number;
+  type: "appointment.response";
+  data: {
+    appointmentId: string;
+    externalId: string | null;
+    intent: AppointmentIntent | null;
+    messageId: number;
+    reminderMessageId: number;
+    numberId: number;
+    correctedBy: string | null;
+  };
+};
+
+function appointmentHook(event: LiveEvent): AppointmentResponseHook | null {
+  if (event.type !== "message" || !event.appointmentResponse) return null;
+  const { reminderMessageId, appointmentId, externalId, intent, correctedBy } = event.appointmentResponse;
+  return {
+    id: event.cursor,
+    type: "appointment.response",
+    data: {
+      appointmentId,
+      externalId,
+      intent,
+      messageId: event.message.id,
+      reminderMessageId,
+      numberId: event.numberId,
+      correctedBy,
+    },
+  };
+}
 
 export async function signWebhook(secret: string, timestamp: number, body: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", utf8(secret), { name: "HMAC", hash: "SHA-256" }, false, [
@@ -66,6 +105,8 @@ export function isWebhookEvent(event: LiveEvent) {
 }
 
 function toWebhook(event: LiveEvent, clinicPhone: string, phones: Map<number, string>): WebhookEvent | null {
+  // A reply re-sent because its reading changed is that reading, never a second message.received.
+  if (event.type === "message" && event.appointmentResponse) return appointmentHook(event);
   if (event.type === "message" && event.message.direction === "in") {
     const m = event.message;
     const from = phones.get(event.conversationId) ?? "";

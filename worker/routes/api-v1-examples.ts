@@ -18,7 +18,19 @@ export const sendExamples = {
     from: "+15551230001",
     kind: "reminder",
     body: "Demo Family Clinic: your appointment is tomorrow at 9:30. Reply C to confirm.",
-    recipients: [{ externalId: "PMS-1001" }, { phone: "+15550104000" }, { externalId: "PMS-9999" }],
+    recipients: [
+      {
+        externalId: "PMS-1001",
+        appointment: {
+          id: "APT-55012",
+          startsAt: "2026-06-11T09:30:00-05:00",
+          label: "cleaning with Dr. Lee",
+        },
+      },
+      { phone: "+15550104000", appointment: { id: "APT-55013", startsAt: "2026-06-11T10:00:00-05:00" } },
+      { externalId: "PMS-9999", appointment: { id: "APT-55014", startsAt: "2026-06-11T11:00:00-05:00" } },
+    ],
+    expects: "confirmation",
     idempotencyKey: "pms-batch-2026-06-10-0930",
   },
   response: {
@@ -28,21 +40,34 @@ export const sendExamples = {
         status: "queued",
         messageId: 812,
         sendAfter: 1781083800000,
-        recipient: { externalId: "PMS-1001" },
+        recipient: {
+          externalId: "PMS-1001",
+          appointment: {
+            id: "APT-55012",
+            startsAt: "2026-06-11T09:30:00-05:00",
+            label: "cleaning with Dr. Lee",
+          },
+        },
       },
       {
         index: 1,
         status: "refused",
         reason: "opted_out",
         message: "This phone opted out of texts from this clinic number (it can text START to opt back in).",
-        recipient: { phone: "+15550104000" },
+        recipient: {
+          phone: "+15550104000",
+          appointment: { id: "APT-55013", startsAt: "2026-06-11T10:00:00-05:00" },
+        },
       },
       {
         index: 2,
         status: "refused",
         reason: "unknown_patient",
         message: "No patient of this practice has that externalId.",
-        recipient: { externalId: "PMS-9999" },
+        recipient: {
+          externalId: "PMS-9999",
+          appointment: { id: "APT-55014", startsAt: "2026-06-11T11:00:00-05:00" },
+        },
       },
     ],
     summary: { queued: 1, held: 0, refused: 2 },
@@ -64,5 +89,28 @@ export const statusExample = {
     sendAfter: null,
     createdAt: 1781083800000,
     updatedAt: 1781083801200,
+    appointment: {
+      id: "APT-55012",
+      startsAt: 1781188200000,
+      label: "cleaning with Dr. Lee",
+      expects: "confirmation",
+    },
+    // What the patient's reply meant (null until one came): confirm, reschedule, cancel, unknown, opted_out.
+    response: { intent: "confirm", messageId: 845, receivedAt: 1781090412000 },
+  },
+};
+
+/** The `appointment.response` webhook: how a reply answers one reminder (one event per appointment). */
+export const appointmentResponseExample = {
+  id: 9031,
+  type: "appointment.response",
+  data: {
+    appointmentId: "APT-55012",
+    externalId: "PMS-1001",
+    intent: "confirm",
+    messageId: 845,
+    reminderMessageId: 812,
+    numberId: 1,
+    correctedBy: null,
   },
 };

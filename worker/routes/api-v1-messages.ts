@@ -8,16 +8,28 @@ import { describeError, notFound, payloadTooLarge } from "../lib/errors";
 import { idParam, messageBody, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { queueApiMessages } from "../messaging/outbound-batch";
+import { messageAppointment } from "../messaging/live";
 import { scheduleDrain } from "../messaging/outbound-drain";
 import { limitBody } from "../middleware/body-limit";
-import { requestExample, sendExamples, statusExample } from "./api-v1-examples";
+import { appointmentResponseExample, requestExample, sendExamples, statusExample } from "./api-v1-examples";
 
 export const MAX_RECIPIENTS_PER_CALL = 1000;
 
+/**
+ * Loose on purpose: an id over 100 characters, a label over 60, a startsAt that is not ISO 8601 or is past are
+ * that recipient's refusal (domain/reminder-reply.ts checkAppointment), not a 400 for the whole batch. The
+ * caps here only bound the body.
+ */
+const appointment = z.strictObject({
+  id: z.string().max(1000),
+  startsAt: z.string().max(100),
+  label: z.string().max(1000).optional(),
+});
+
 const recipient = z.union([
-  z.strictObject({ externalId: z.string().trim().min(1).max(100) }),
+  z.strictObject({ externalId: z.string().trim().min(1).max(100), appointment: appointment.optional() }),
   // Kept as typed: a bad phone is that recipient's refusal (invalid_phone), not a 400 for the whole batch.
-  z.strictObject({ phone: z.string().trim().min(1).max(40) }),
+  z.strictObject({ phone: z.string().trim().min(1).max(40), appointment: appointment.optional() }),
 ]);
 
 const sendBody = z
@@ -27,6 +39,7 @@ const sendBody = z
     kind: z.enum(["reminder", "campaign"]),
     body: messageBody.refine((b) => b.trim().length > 0, "is empty"),
     recipients: z.array(recipient).min(1, "name at least one recipient"),
+    expects: z.literal("confirmation").optional(),
     idempotencyKey: z.string().trim().min(8).max(100).optional(),
   })
   .refine(
@@ -46,7 +59,13 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
         "Each recipient is queued (sent within seconds, at the carrier's pace), held (a campaign text outside " +
         "the practice's quiet hours in the patient's time zone: sent when the window opens; reason opt_out_review: " +
         "the patient's last text may be an opt-out and staff have not decided yet) or refused with a " +
-        "reason: unknown_patient, invalid_phone, not_mobile, opted_out, quiet_hours. Reminders are never held. " +
+        "reason: unknown_patient, invalid_phone, not_mobile, opted_out, quiet_hours, or for a recipient's " +
+        "appointment invalid_appointment_id (empty or over 100 characters), invalid_starts_at (not ISO 8601 " +
+        "with a zone), appointment_in_past, label_too_long (over 60), missing_appointment (expects " +
+        '"confirmation" without one). Reminders are never held. A recipient may carry `appointment` ' +
+        '{ id, startsAt, label? }; with `expects: "confirmation"` the patient\'s reply is read as confirm, ' +
+        "reschedule or cancel, shown to staff, returned as the reminder's `response` and sent as the " +
+        "`appointment.response` webhook. " +
         "The same idempotencyKey again stores nothing new and answers with the same message ids. A number of " +
         "another practice: 404. More than 1,000 recipients: 413.",
       security: [{ apiKey: [] }],
@@ -61,8 +80,9 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
         429: { description: "Rate limit; see Retry-After" },
       },
     }),
-    // 1,000 recipients of at most ~120 bytes each and one text of at most ~10 KB, JSON-escaped.
-    limitBody(256 * 1024),
+    // 1,000 recipients of at most ~120 bytes each plus an appointment (~200 bytes), and one text of at most
+    // ~10 KB, JSON-escaped.
+    limitBody(512 * 1024),
     validate("json", sendBody),
     requestExample(sendBody, sendExamples.request),
     async (c) => {
@@ -84,6 +104,7 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
         kind: input.kind,
         body: input.body,
         recipients: input.recipients,
+        expects: input.expects,
         idempotencyKey: input.idempotencyKey ?? null,
         keyId,
         now: Date.now(),
@@ -111,6 +132,13 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
     describeRoute({
       tags: ["practice-system API"],
       summary: "A message's status (any message of the practice, including patients' replies)",
+      description:
+        "A reminder sent with `appointment` carries it (startsAt in epoch ms) and `response`: " +
+        "{ intent, messageId, receivedAt } once the patient's reply was read (intent confirm, reschedule, " +
+        "cancel, unknown or opted_out; a staff correction changes it), else null. The same reading is sent " +
+        "as the `appointment.response` webhook, e.g. " +
+        JSON.stringify(appointmentResponseExample) +
+        "; intent null there means staff marked the reply as not about the appointment.",
       security: [{ apiKey: [] }],
       responses: {
         200: { description: "The message", content: { "application/json": { example: statusExample } } },
@@ -138,6 +166,16 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
             sendAfter: m.sendAfter,
             createdAt: m.createdAt,
             updatedAt: m.updatedAt,
+            appointment: messageAppointment(m),
+            // A reminder that expected an answer: what the patient's reply meant (null until one came).
+            response:
+              m.appointmentResponse !== null && m.appointmentResponseMessageId !== null
+                ? {
+                    intent: m.appointmentResponse,
+                    messageId: m.appointmentResponseMessageId,
+                    receivedAt: m.appointmentResponseAt,
+                  }
+                : null,
           },
         },
         200,

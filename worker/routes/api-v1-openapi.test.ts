@@ -34,6 +34,14 @@ describe("OpenAPI for the practice-system API", () => {
         expect(JSON.stringify(body)).toContain('"required"');
       }
     }
+    // Reminders that expect an answer: the request's appointment and expects, the reminder's response.
+    const send = JSON.stringify(doc.paths["/api/v1/messages"]?.post);
+    for (const field of ['"appointment"', '"expects"', '"startsAt"', "invalid_starts_at"]) {
+      expect(send).toContain(field);
+    }
+    const status = JSON.stringify(doc.paths["/api/v1/messages/{id}"]?.get);
+    expect(status).toContain('"response"');
+    expect(status).toContain("appointment.response");
     expect(Object.keys(doc.paths["/api/admin/api-keys"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(doc.paths["/api/admin/api-keys/{id}"]?.delete?.summary).toBeTruthy();
     expect(Object.keys(doc.paths["/api/admin/api-keys/{id}/webhook"] ?? {}).sort()).toEqual([

@@ -35,6 +35,8 @@ const pageFields = {
 /** The unsearched list: the URL carries only flags, the opaque cursor and the size. */
 const listQuery = z.strictObject({
   unread: z.enum(["true", "false"]).default("false"),
+  /** Only conversations whose reply to a reminder needs a person (reschedule, cancel, not understood, opted out). */
+  attention: z.enum(["true", "false"]).default("false"),
   view: z.enum(QUEUE_VIEWS).default("open"),
   ...pageFields,
 });
@@ -42,6 +44,7 @@ const listQuery = z.strictObject({
 const searchBody = z.strictObject({
   q: searchText,
   unread: z.boolean().default(false),
+  needsAttention: z.boolean().default(false),
   view: z.enum(QUEUE_VIEWS).default("open"),
   ...pageFields,
 });
@@ -68,7 +71,14 @@ async function queuePage(
   db: Db,
   session: Session,
   numberId: number,
-  input: { q: string; unreadOnly: boolean; view: QueueView; cursor: string | undefined; limit: number },
+  input: {
+    q: string;
+    unreadOnly: boolean;
+    attentionOnly: boolean;
+    view: QueueView;
+    cursor: string | undefined;
+    limit: number;
+  },
 ) {
   const number = await findVisibleNumber(db, viewerOf(session), numberId);
   if (!number) throw notFound("Clinic number");
@@ -77,6 +87,7 @@ async function queuePage(
     orgId: session.org.id,
     since: windowStart(session),
     unreadOnly: input.unreadOnly,
+    attentionOnly: input.attentionOnly,
     view: input.view,
     userId: session.user.id,
     query: input.q,
@@ -134,7 +145,11 @@ export const queueRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["queue"],
       summary:
-        "A clinic number's conversations in the window, newest first, in a view (open, mine, unassigned, snoozed, done; unread only; to search, POST …/search)",
+        "A clinic number's conversations in the window, newest first, in a view (open, mine, unassigned, snoozed, done; unread only; needs attention only; to search, POST …/search)",
+      description:
+        "attention=true keeps the conversations whose latest reply to a reminder was read as reschedule, " +
+        "cancel, not understood or an opt-out and that no staff text or Done has answered since; every row " +
+        "carries `needsAttention`.",
     }),
     validate("param", numberParam),
     validate("query", listQuery),
@@ -143,6 +158,7 @@ export const queueRoutes = new Hono<StaffEnv>()
       const input = {
         q: "",
         unreadOnly: q.unread === "true",
+        attentionOnly: q.attention === "true",
         view: q.view,
         cursor: q.cursor,
         limit: q.limit,
@@ -164,8 +180,8 @@ export const queueRoutes = new Hono<StaffEnv>()
     validate("param", numberParam),
     validate("json", searchBody),
     async (c) => {
-      const { q, unread, view, cursor, limit } = c.req.valid("json");
-      const input = { q, unreadOnly: unread, view, cursor, limit };
+      const { q, unread, needsAttention, view, cursor, limit } = c.req.valid("json");
+      const input = { q, unreadOnly: unread, attentionOnly: needsAttention, view, cursor, limit };
       return c.json(
         await queuePage(c.get("db"), c.get("session"), c.req.valid("param").numberId, input),
         200,

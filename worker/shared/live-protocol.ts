@@ -11,7 +11,7 @@ import type { MessageDirection, MessageKind, MessageStatus } from "./messages";
 import type { ConversationState } from "./team";
 import type { SmsEncoding } from "./segments";
 import type { MessageMedia } from "./media";
-import type { AppointmentReply, MessageAppointment } from "./reminders";
+import type { AppointmentIntent, AppointmentReply, MessageAppointment } from "./reminders";
 
 export type LiveMessage = {
   id: number;
@@ -65,6 +65,19 @@ export type LiveEvent =
       conversationId: number;
       message: LiveMessage;
       mentions?: number[];
+      /**
+       * Set when this re-sends a patient's reply because how it answers one reminder changed (read, or
+       * corrected by staff; intent null: no longer about it). One event per reminder; screens need not read
+       * it (they apply `message.appointmentReply`); the practice webhook sends it as `appointment.response`
+       * instead of a second `message.received`.
+       */
+      appointmentResponse?: {
+        reminderMessageId: number;
+        appointmentId: string;
+        externalId: string | null;
+        intent: AppointmentIntent | null;
+        correctedBy: string | null;
+      };
     }
   /**
    * A conversation's team state changed: assignment, open/done/snoozed. `changedBy` is the user who did it

@@ -78,7 +78,12 @@ export async function findAssignableUser(db: Db, orgId: number, numberId: number
  * "snoozed and due"), so two racing changes cannot both apply: the one that lost gets undefined and says
  * nothing. Never touches last_message_at, the preview or unread: a state change is not activity.
  */
-export async function updateTeamState(db: Db, conversationId: number, set: Partial<TeamState>, guard?: SQL) {
+export async function updateTeamState(
+  db: Db,
+  conversationId: number,
+  set: Partial<TeamState & Pick<Conversation, "needsAttention">>,
+  guard?: SQL,
+) {
   const [row] = await db
     .update(conversations)
     .set(set)

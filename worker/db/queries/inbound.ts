@@ -95,6 +95,8 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
       authorName: null,
       sendAfter: null,
       cancelOnReply: false,
+      appointment: null,
+      appointmentReply: null,
       createdAt: now,
       updatedAt: now,
     },

@@ -77,7 +77,7 @@ export async function insertOutbound(
 /** The second step of insertOutbound: the conversation moves up the queue, and the send is audited. */
 export async function noteOutboundStored(db: Db, message: Message, now: number) {
   await db.batch([
-    bumpConversation(db, message.conversationId, message.body, now),
+    bumpConversation(db, message.conversationId, message.body, now, message.kind),
     auditInsert(
       db,
       {
@@ -210,10 +210,22 @@ export async function listPhoneThread(db: Db, numberId: number, phone: string, l
 }
 
 /** Moves a conversation to the top of the queue with this text as its preview (outbound: read state stays). */
-export function bumpConversation(db: Db, conversationId: number, body: string, now: number) {
+export function bumpConversation(
+  db: Db,
+  conversationId: number,
+  body: string,
+  now: number,
+  kind?: MessageKind,
+) {
+  // A staff text to the patient answers whatever needed attention (messaging/reminder-replies.ts).
+  const answered = kind === "reply" || kind === "direct";
   return db
     .update(conversations)
-    .set({ lastMessageAt: now, lastMessagePreview: previewOf(body) })
+    .set({
+      lastMessageAt: now,
+      lastMessagePreview: previewOf(body),
+      ...(answered ? { needsAttention: false } : {}),
+    })
     .where(eq(conversations.id, conversationId));
 }
 

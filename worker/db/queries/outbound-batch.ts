@@ -3,7 +3,19 @@
  * queries/scheduled.ts): storing a whole API batch at once, and the clinic number's drain
  * (messaging/outbound-drain.ts) picking due rows, claiming them and holding them back.
  */
-import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import {
+  and,
+  eq,
+  getTableColumns,
+  inArray,
+  is,
+  isNull,
+  ne,
+  SQL,
+  sql,
+  type Column,
+  type Table,
+} from "drizzle-orm";
 import type { Db } from "../client";
 import {
   clinicNumbers,
@@ -18,7 +30,17 @@ import { auditInsert } from "./audit";
 import { chunked, MAX_BOUND_PARAMETERS } from "./chunked";
 import { bumpConversation } from "./messages";
 
-export type QueuedRow = { phone: string; key: string; sendAfter: number };
+export type QueuedRow = {
+  phone: string;
+  key: string;
+  sendAfter: number;
+  /** A reminder about an appointment (stored on the message; null or absent: none). */
+  appointmentId?: string | null;
+  appointmentStartsAt?: number | null;
+  appointmentLabel?: string | null;
+  appointmentExpects?: "confirmation" | null;
+  appointmentExternalId?: string | null;
+};
 export type StoredText = { id: number; sendAfter: number; createdAt: number };
 
 /** The texts of this number already stored under these idempotency keys (a retried request). */
@@ -70,25 +92,45 @@ export async function insertQueuedBatch(
   const { number, rows, now } = batch;
   if (rows.length === 0) return new Map<string, StoredText>();
   const json = JSON.stringify(rows);
-  const phoneOf = sql`json_extract(j.value, '$.phone')`;
-  // drizzle's insert ... select names every column in table order, so each select lists them all in order
-  // (a new column is a new value here: conversations' state/snooze/assignee/away/escalation, messages'
-  // cancel_on_reply).
+  const value = (field: keyof QueuedRow) => sql.raw(`json_extract(j.value, '$.${field}')`);
+  const phoneOf = value("phone");
   const [, inserted] = await db.batch([
     db
       .insert(conversations)
       .select(
-        sql`select null, ${number.orgId}, ${number.id}, ${phoneOf}, ${now}, '', 0, ${now}, 'open', null, null, null,
-              null, null, null
-            from json_each(${json}) j where true`,
+        sql`select ${inTableOrder(conversations, {
+          orgId: sql`${number.orgId}`,
+          numberId: sql`${number.id}`,
+          phone: phoneOf,
+          lastMessageAt: sql`${now}`,
+          createdAt: sql`${now}`,
+        })} from json_each(${json}) j where true`,
       )
       .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] }),
     db
       .insert(messages)
       .select(
-        sql`select null, ${number.orgId}, ${number.id}, c.id, 'out', ${batch.kind}, ${batch.body}, 'queued',
-              ${number.carrier}, null, null, null, ${batch.segments}, ${batch.encoding}, null,
-              json_extract(j.value, '$.key'), ${now}, ${now}, json_extract(j.value, '$.sendAfter'), 0
+        sql`select ${inTableOrder(messages, {
+          orgId: sql`${number.orgId}`,
+          numberId: sql`${number.id}`,
+          conversationId: sql`c.id`,
+          direction: sql`'out'`,
+          kind: sql`${batch.kind}`,
+          body: sql`${batch.body}`,
+          status: sql`'queued'`,
+          carrier: sql`${number.carrier}`,
+          segments: sql`${batch.segments}`,
+          encoding: sql`${batch.encoding}`,
+          idempotencyKey: value("key"),
+          createdAt: sql`${now}`,
+          updatedAt: sql`${now}`,
+          sendAfter: value("sendAfter"),
+          appointmentId: value("appointmentId"),
+          appointmentStartsAt: value("appointmentStartsAt"),
+          appointmentLabel: value("appointmentLabel"),
+          appointmentExpects: value("appointmentExpects"),
+          appointmentExternalId: value("appointmentExternalId"),
+        })}
             from json_each(${json}) j
             join conversations c on c.number_id = ${number.id} and c.phone = ${phoneOf}
             where true`,
@@ -124,6 +166,22 @@ export async function insertQueuedBatch(
     stored.set(key, { id: m.id, sendAfter: m.sendAfter ?? m.createdAt, createdAt: m.createdAt });
   }
   return stored;
+}
+
+/**
+ * The select list of an INSERT ... SELECT, by column name: drizzle's insert ... select lists every column in
+ * table order, so a positional list broke whenever a column was added. Each column not named here gets its
+ * schema default (or null), so a new column needs no edit here unless it must be filled.
+ */
+function inTableOrder<T extends Table>(table: T, values: Partial<Record<keyof T["_"]["columns"], SQL>>): SQL {
+  const named: Partial<Record<string, SQL>> = values;
+  const list = Object.entries(getTableColumns(table)).map(([field, column]: [string, Column]) => {
+    const given = named[field];
+    if (given) return given;
+    if (column.default === undefined || column.default === null) return sql`null`;
+    return is(column.default, SQL) ? column.default : sql.param(column.default, column);
+  });
+  return sql.join(list, sql`, `);
 }
 
 /*
@@ -176,7 +234,7 @@ export async function claimQueued(db: Db, id: number, now: number) {
   // Every send gets its audit row, as staff texts do (insertOutbound); the batch itself has one too.
   if (row) {
     await db.batch([
-      bumpConversation(db, row.conversationId, row.body, now),
+      bumpConversation(db, row.conversationId, row.body, now, row.kind),
       auditInsert(
         db,
         {

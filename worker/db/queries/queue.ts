@@ -13,6 +13,8 @@ export type QueueFilter = {
   orgId: number;
   since: number;
   unreadOnly: boolean;
+  /** Only conversations that need attention (conversations.needs_attention: a reply to a reminder). */
+  attentionOnly?: boolean;
   /** Open is state open; mine is assigned to `userId` or @-mentioning them, not done; see viewCondition. */
   view: QueueView;
   userId: number;
@@ -102,6 +104,8 @@ export async function listQueue(db: Db, f: QueueFilter) {
     eq(conversations.numberId, f.numberId),
     byPhone ? sql`${lastAt} >= ${f.since}` : gte(conversations.lastMessageAt, f.since),
     f.unreadOnly ? eq(conversations.unread, true) : undefined,
+    // A literal, like the views: no bound parameter, and the partial index's WHERE matches it.
+    f.attentionOnly ? sql`${conversations.needsAttention} = 1` : undefined,
     viewCondition(f.view, f.userId),
     search,
     f.cursor

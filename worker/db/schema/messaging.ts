@@ -12,6 +12,7 @@ import {
 } from "../../shared/messages";
 import { CONVERSATION_STATES } from "../../shared/team";
 import { LIVE_EVENT_TYPES } from "../../shared/live-protocol";
+import { APPOINTMENT_INTENTS, type AppointmentReply } from "../../shared/reminders";
 
 // Directions, kinds and statuses are shared with the web app (worker/shared/messages.ts); the columns' enums
 // are those lists.
@@ -56,6 +57,13 @@ export const conversations = sqliteTable(
     escalatedAt: integer("escalated_at"),
     /** An after-hours alert text held back until then: sent only if the conversation is still unread. */
     alertDueAt: integer("alert_due_at"),
+    /**
+     * The patient's latest reply to a reminder was read as reschedule, cancel, not understood or an opt-out
+     * (NEEDS_ATTENTION_INTENTS), and no staff text or Done came after it: the queue's Needs attention view.
+     * Set when a reply is read or corrected (messaging/reminder-replies.ts), cleared by a staff text
+     * (queries/messages.ts bumpConversation) or Done (messaging/conversation-state.ts).
+     */
+    needsAttention: integer("needs_attention", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     uniqueIndex("conversations_number_phone_unique").on(t.numberId, t.phone),
@@ -71,6 +79,10 @@ export const conversations = sqliteTable(
     index("conversations_alert_due_idx")
       .on(t.numberId, t.alertDueAt)
       .where(sql`alert_due_at is not null`),
+    // The Needs attention view: few rows per number, in the queue's order.
+    index("conversations_attention_idx")
+      .on(t.numberId, t.lastMessageAt, t.id)
+      .where(sql`needs_attention = 1`),
   ],
 );
 
@@ -117,6 +129,30 @@ export const messages = sqliteTable(
     sendAfter: integer("send_after"),
     /** A staff member's send-later text: withdrawn (status `cancelled`) if the patient texts before it goes. */
     cancelOnReply: integer("cancel_on_reply", { mode: "boolean" }).notNull().default(false),
+    /*
+     * A reminder about an appointment (POST /api/v1/messages with `appointment`): the practice system's id,
+     * the time (epoch ms), its short label, whether it asked for an answer, and the patient's externalId
+     * when the recipient was named by one (the webhook's `externalId`, the family question's first name).
+     */
+    appointmentId: text("appointment_id"),
+    appointmentStartsAt: integer("appointment_starts_at"),
+    appointmentLabel: text("appointment_label"),
+    appointmentExpects: text("appointment_expects", { enum: ["confirmation"] }),
+    appointmentExternalId: text("appointment_external_id"),
+    /**
+     * On such a reminder: what the patient's reply meant, which reply (message id) and when it came. A
+     * reminder is outstanding while this is null or `unknown` (messaging/reminder-replies.ts).
+     */
+    appointmentResponse: text("appointment_response", { enum: APPOINTMENT_INTENTS }),
+    appointmentResponseMessageId: integer("appointment_response_message_id"),
+    appointmentResponseAt: integer("appointment_response_at"),
+    /** On a patient's reply read as answering reminders: the reading (LiveMessage.appointmentReply). */
+    appointmentReply: text("appointment_reply", { mode: "json" }).$type<AppointmentReply>(),
+    /**
+     * On the family question ("Which appointment? Reply 1 for Maria…"): the reminder ids each digit stands
+     * for, in order, so a later digit confirms exactly what the patient was shown.
+     */
+    appointmentOptions: text("appointment_options", { mode: "json" }).$type<number[][]>(),
   },
   (t) => [
     index("messages_pending_idx")
