@@ -1,10 +1,11 @@
 import { Show } from "solid-js";
 import { conversationName, listTime } from "../lib/queue-format";
-import type { Conversation } from "../lib/queue-types";
+import { rowNeedsAttention, type QueueRow } from "../lib/queue-views";
+import { NEEDS_ATTENTION_LABEL } from "../../worker/shared/reminders";
 import { PresenceInitials } from "./presence-initials";
 
 type Props = {
-  conversation: Conversation;
+  conversation: QueueRow;
   selected: boolean;
   menuOpen: boolean;
   timeZone: string;
@@ -44,6 +45,13 @@ export function ConversationRow(props: Props) {
         <span class="conv-name">{name()}</span>{" "}
         <span class="conv-time">{listTime(props.conversation.lastMessageAt, props.timeZone)}</span>{" "}
         <span class="conv-preview">{props.conversation.lastMessagePreview}</span>
+        <Show when={rowNeedsAttention(props.conversation)}>
+          {/* Under the read dot, after the name in the button's words ("… Needs attention"). */}{" "}
+          <span class="conv-attention" title={NEEDS_ATTENTION_LABEL}>
+            <span aria-hidden="true">!</span>
+            <span class="visually-hidden">{NEEDS_ATTENTION_LABEL}</span>
+          </span>
+        </Show>
         <Show when={props.conversation.assignedName}>
           {(assignee) => (
             <>

@@ -1,6 +1,8 @@
 import { Match, Show, Switch } from "solid-js";
 import { messageTime, senderLabel, statusLabel } from "../lib/queue-format";
 import type { LiveMessage } from "../lib/queue-types";
+import { AppointmentChip } from "./appointment-chip";
+import { AppointmentLine } from "./appointment-line";
 import { EventLine } from "./event-line";
 import { isScheduled, ScheduledText } from "./scheduled-text";
 
@@ -74,6 +76,8 @@ function TextBubble(props: Props) {
           </Show>
         </p>
         <Show when={props.note}>{(note) => <p class="bubble-note">{note()}</p>}</Show>
+        <AppointmentLine message={m()} />
+        <AppointmentChip message={m()} />
         <Show when={isScheduled(m())}>
           <ScheduledText message={m()} timeZone={props.timeZone} />
         </Show>

@@ -1,6 +1,8 @@
 import { For, Show } from "solid-js";
 import { A } from "@solidjs/router";
 import { QUEUE_VIEW_LABELS, QUEUE_VIEWS, type QueueView } from "../../worker/shared/team";
+import { NEEDS_ATTENTION_LABEL } from "../../worker/shared/reminders";
+import { CheckboxField } from "./ui/CheckboxField";
 
 /** The queue's views as tabs: Open (the default), Mine, Unassigned, Snoozed, Done. */
 export function QueueViews(props: { value: QueueView; onChange: (view: QueueView) => void }) {
@@ -35,14 +37,29 @@ export function QueueViews(props: { value: QueueView; onChange: (view: QueueView
   );
 }
 
+/**
+ * Needs attention, combinable with every view like "Only show unread": replies to reminders that ask to
+ * reschedule or cancel, were not understood, or opted out, until someone texts back or marks them done.
+ */
+export function AttentionFilter(props: { checked: boolean; onValue: (checked: boolean) => void }) {
+  return <CheckboxField label={NEEDS_ATTENTION_LABEL} checked={props.checked} onValue={props.onValue} />;
+}
+
+/** The filter's empty list says what it holds and what takes a conversation off it. */
+export const NOTHING_NEEDS_ATTENTION =
+  "Nothing needs attention. Replies to reminders that ask to reschedule or cancel, that were not understood, " +
+  "or that opted out show here until someone texts back or marks the conversation done.";
+
 /** What an empty view says, and what to do about it. */
 export function EmptyView(props: {
   view: QueueView;
   unreadOnly: boolean;
+  needsAttention?: boolean;
   windowDays: number;
   simulator: boolean;
 }) {
   const text = () => {
+    if (props.needsAttention) return NOTHING_NEEDS_ATTENTION;
     switch (props.view) {
       case "open":
         return props.unreadOnly ? "No unread open conversations." : "No open conversations.";
@@ -59,7 +76,7 @@ export function EmptyView(props: {
   return (
     <p class="empty">
       {text()}
-      <Show when={props.view === "open" && !props.unreadOnly && props.simulator}>
+      <Show when={props.view === "open" && !props.unreadOnly && !props.needsAttention && props.simulator}>
         {" "}
         <A href="/simulator">Text this number from the simulator</A>.
       </Show>

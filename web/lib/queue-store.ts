@@ -11,6 +11,13 @@ import { previewOf } from "../../worker/shared/preview";
 import { matchesSearch, parseSearch } from "../../worker/shared/search";
 import type { QueueView } from "../../worker/shared/team";
 import { session } from "./session";
+import {
+  attentionAfterMessage,
+  attentionAfterState,
+  rowNeedsAttention,
+  type AttentionChange,
+  type QueueRow,
+} from "./queue-views";
 
 export const PAGE_SIZE = 50;
 
@@ -20,7 +27,9 @@ type ListState = {
   unreadOnly: boolean;
   /** Open, Mine, Unassigned, Snoozed or Done (shared/team.ts); the server filters, live events keep it so. */
   view: QueueView;
-  conversations: Conversation[];
+  /** Only conversations whose reminder reply needs attention (queue-views.ts has the rule). */
+  needsAttention: boolean;
+  conversations: QueueRow[];
   nextCursor: string | null;
   loading: boolean;
   error: string | null;
@@ -39,6 +48,7 @@ const [queue, setQueue] = createStore<QueueState>({
     q: "",
     unreadOnly: false,
     view: "open",
+    needsAttention: false,
     conversations: [],
     nextCursor: null,
     loading: false,
@@ -88,8 +98,14 @@ let ticket = 0;
 /** Events that arrive while a page is loading are replayed onto it, so a stale answer cannot undo them. */
 let replay: LiveEvent[] | null = null;
 
-export function showList(numberId: number, q: string, unreadOnly: boolean, view: QueueView = "open") {
-  setQueue("list", { numberId, q, unreadOnly, view });
+export function showList(
+  numberId: number,
+  q: string,
+  unreadOnly: boolean,
+  view: QueueView = "open",
+  needsAttention = false,
+) {
+  setQueue("list", { numberId, q, unreadOnly, view, needsAttention });
   return loadList();
 }
 
@@ -130,6 +146,8 @@ export async function loadList(more = false): Promise<void> {
       q: list.q,
       unread: list.unreadOnly,
       view: list.view,
+      // Only when asked, so the unfiltered request is the one every server version accepts.
+      ...(list.needsAttention ? { needsAttention: true } : {}),
       limit: PAGE_SIZE,
       ...(more && list.nextCursor ? { cursor: list.nextCursor } : {}),
     };
@@ -170,9 +188,40 @@ async function insertRow(conversationId: number, numberId: number) {
     if (!matchesSearch(conversation, parseSearch(list.q)) || (list.unreadOnly && !conversation.unread))
       return;
     if (!inView(conversation, list.view, me())) return;
+    if (list.needsAttention && !rowNeedsAttention(conversation)) return;
     setQueue("list", "conversations", (rows) => [...rows, conversation].sort(byActivity));
   } catch {
     // Gone or not visible any more: nothing to show.
+  }
+}
+
+/** Sets a row's Needs attention flag, or reads it from the server when only the server can tell. */
+function applyAttention(conversationId: number, change: AttentionChange) {
+  if (change === null) return;
+  if (change === "ask") {
+    void refreshAttention(conversationId);
+    return;
+  }
+  setQueue(
+    "list",
+    "conversations",
+    produce((rows) => {
+      const target = rows.find((c) => c.id === conversationId);
+      if (target) target.needsAttention = change;
+    }),
+  );
+}
+
+async function refreshAttention(conversationId: number) {
+  try {
+    const { conversation } = await call(
+      api.api.conversations[":id"].$get({ param: { id: String(conversationId) } }),
+    );
+    const row: QueueRow = conversation;
+    // A server that does not send the flag leaves the row as it is.
+    if (row.needsAttention !== undefined) applyAttention(conversationId, row.needsAttention);
+  } catch {
+    // Gone or not visible: the next reload settles it.
   }
 }
 
@@ -195,7 +244,11 @@ export function applyToList(event: LiveEvent) {
         void insertRow(event.conversationId, event.numberId);
         return;
       }
+      applyAttention(row.id, attentionAfterMessage(row, message));
+      // A reply re-read (classified, corrected) comes again as the same message: no new activity, and the
+      // row must not turn unread again for a text someone already read.
       if (message.createdAt < row.lastMessageAt) return;
+      if (message.appointmentReply !== undefined && message.createdAt === row.lastMessageAt) return;
       setQueue(
         "list",
         "conversations",
@@ -238,6 +291,7 @@ export function applyToList(event: LiveEvent) {
         return;
       }
       setQueue("list", "conversations", (c) => c.id === event.conversationId, fields);
+      applyAttention(row.id, attentionAfterState(row, event.state));
       return;
     }
   }

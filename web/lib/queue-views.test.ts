@@ -2,10 +2,12 @@ import { describe, expect, it, vi } from "vitest";
 import { fakeApi, jsonOf } from "../test/fake-api";
 import { ALVAREZ, row } from "../test/queue-fixtures";
 import { applyToList, inView, queue, showList } from "./queue-store";
+import { attentionAfterMessage, attentionAfterState } from "./queue-views";
 import { toasts } from "./notifications";
 import { announceTeamChange, ASSIGNED_TITLE, SNOOZE_TITLE } from "./team-notices";
 import type { LiveEvent } from "./queue-types";
-import type { ConversationChange } from "../../worker/shared/live-protocol";
+import type { ConversationChange, LiveMessage } from "../../worker/shared/live-protocol";
+import type { AppointmentIntent, AppointmentReply } from "../../worker/shared/reminders";
 
 const ME = 7;
 const OTHER = 8;
@@ -117,5 +119,118 @@ describe("the assignee's toasts", () => {
     announceTeamChange(changed(3, { state: "open", assignedUserId: ME }, "snooze_ended", null), ME);
     expect(titles().slice(-2)).toEqual([ASSIGNED_TITLE, SNOOZE_TITLE]);
     expect(toasts()).toHaveLength(start + 2);
+  });
+});
+
+/** A text on a conversation's thread, with or without how it was read against a reminder. */
+function text(
+  conversationId: number,
+  id: number,
+  createdAt: number,
+  fields: Partial<LiveMessage> & { intent?: AppointmentIntent | null },
+): LiveMessage {
+  const { intent, ...rest } = fields;
+  return {
+    id,
+    conversationId,
+    direction: "in",
+    kind: "reply",
+    body: "R",
+    status: "received",
+    errorCode: null,
+    errorReason: null,
+    segments: 1,
+    encoding: "GSM-7",
+    authorUserId: null,
+    authorName: null,
+    createdAt,
+    updatedAt: createdAt,
+    sendAfter: null,
+    cancelOnReply: false,
+    ...(intent === undefined
+      ? {}
+      : { appointmentReply: intent && { intent, reminderMessageIds: [1], correctedBy: null } }),
+    ...rest,
+  };
+}
+
+function arrives(message: LiveMessage): LiveEvent {
+  return { type: "message", cursor: cursor++, numberId: 1, conversationId: message.conversationId, message };
+}
+
+describe("Needs attention, live", () => {
+  const AT = OPEN.lastMessageAt;
+  const staff = { direction: "out", kind: "reply", status: "sent", authorUserId: ME } as const;
+
+  it.for<[string, boolean, Partial<LiveMessage> & { intent?: AppointmentIntent | null }, number, unknown]>([
+    ["a new reply read as reschedule", false, { intent: "reschedule" }, AT + 1, true],
+    ["a new reply read as opted out", false, { intent: "opted_out" }, AT + 1, true],
+    ["a new reply read as confirm", true, { intent: "confirm" }, AT + 1, false],
+    ["a new plain reply", true, {}, AT + 1, null],
+    ["a staff reply", true, staff, AT + 1, false],
+    ["a staff direct text", true, { ...staff, kind: "direct" }, AT + 1, false],
+    ["a reminder (not an answer)", true, { ...staff, kind: "reminder" }, AT + 1, null],
+    ["an auto-reply (not an answer)", true, { ...staff, kind: "auto_reply" }, AT + 1, null],
+    ["an internal note", true, { direction: "internal", kind: "note" }, AT + 1, null],
+    ["an older reply corrected to agree", true, { intent: "cancel" }, AT - 1, null],
+    ["an older reply corrected to confirm", true, { intent: "confirm" }, AT - 1, "ask"],
+    ["an older reply corrected to reschedule", false, { intent: "reschedule" }, AT - 1, "ask"],
+    ["a reply taken off the appointment", true, { intent: null }, AT, "ask"],
+    ["a reply taken off, nothing flagged", false, { intent: null }, AT, null],
+  ])("%s", ([, current, fields, createdAt, change]) => {
+    const row = { needsAttention: current, lastMessageAt: AT };
+    expect(attentionAfterMessage(row, text(OPEN.id, 50, createdAt, fields))).toBe(change);
+  });
+
+  it("Done clears the flag; other states leave it", () => {
+    expect(attentionAfterState({ needsAttention: true }, "done")).toBe(false);
+    expect(attentionAfterState({ needsAttention: true }, "snoozed")).toBeNull();
+    expect(attentionAfterState({ needsAttention: false }, "done")).toBeNull();
+  });
+
+  it("asks only for those rows when the filter is on, and live events move the mark by the rule", async () => {
+    const other = { ...DONE, state: "open" as const, needsAttention: false };
+    const { sent } = fakeApi({
+      "POST /api/queue/numbers/1/conversations/search": {
+        json: { conversations: [{ ...OPEN, needsAttention: true }, other], nextCursor: null },
+      },
+      [`GET /api/conversations/${OPEN.id}`]: { json: { conversation: { ...OPEN, needsAttention: false } } },
+    });
+    const flags = () => queue.list.conversations.map((c) => [c.id, c.needsAttention]);
+    await showList(1, "", false, "open", true);
+    expect(jsonOf(sent.at(-1))).toMatchObject({ needsAttention: true, view: "open", unread: false });
+
+    // Another conversation's patient asks to reschedule: marked at once, no request.
+    applyToList(arrives(text(other.id, 60, other.lastMessageAt + 1, { intent: "reschedule" })));
+    expect(flags()).toContainEqual([other.id, true]);
+    // Staff text back: answered. The row stays listed (like a read row under "Only show unread").
+    applyToList(arrives(text(other.id, 61, other.lastMessageAt + 2, staff)));
+    expect(flags()).toContainEqual([other.id, false]);
+    expect(queue.list.conversations.map((c) => c.id)).toContain(other.id);
+
+    // An older reply of OPEN corrected to confirm: only the server knows whether a later one still needs it.
+    const requests = sent.length;
+    applyToList(arrives(text(OPEN.id, 40, OPEN.lastMessageAt - 60_000, { intent: "confirm" })));
+    await vi.waitFor(() => expect(flags()).toContainEqual([OPEN.id, false]));
+    expect(sent.slice(requests).map((s) => s.url.pathname)).toEqual([`/api/conversations/${OPEN.id}`]);
+  });
+
+  it("a reply classified or corrected again marks the row, and does not make a read row unread", async () => {
+    fakeApi({
+      "POST /api/queue/numbers/1/conversations/search": {
+        json: { conversations: [{ ...OPEN, unread: false, needsAttention: false }], nextCursor: null },
+      },
+    });
+    await showList(1, "", false, "open");
+    const latest = text(OPEN.id, 70, OPEN.lastMessageAt, { intent: "unknown" });
+    applyToList(arrives(latest));
+    expect(queue.list.conversations[0]).toMatchObject({ needsAttention: true, unread: false });
+    const corrected: AppointmentReply = {
+      intent: "confirm",
+      reminderMessageIds: [1],
+      correctedBy: "Sam Staff",
+    };
+    applyToList(arrives({ ...latest, appointmentReply: corrected }));
+    expect(queue.list.conversations[0]).toMatchObject({ needsAttention: false, unread: false });
   });
 });

@@ -27,7 +27,11 @@ type ThreadState = {
   error: string | null;
 };
 
-const EMPTY: ThreadState = {
+/**
+ * A fresh empty state each time: `reconcile` updates the messages array in place, so a shared empty array
+ * would carry one conversation's messages into the next one opened.
+ */
+const empty = (): ThreadState => ({
   id: null,
   conversation: null,
   messages: [],
@@ -37,9 +41,9 @@ const EMPTY: ThreadState = {
   loading: false,
   loadingOlder: false,
   error: null,
-};
+});
 
-const [thread, setThread] = createStore<ThreadState>({ ...EMPTY });
+const [thread, setThread] = createStore<ThreadState>(empty());
 export { thread };
 
 let ticket = 0;
@@ -49,7 +53,7 @@ let replay: LiveEvent[] | null = null;
 export async function openThread(id: number, options: { markRead?: boolean } = {}): Promise<void> {
   const mine = ++ticket;
   replay = [];
-  if (thread.id !== id) setThread({ ...EMPTY, id, loading: true });
+  if (thread.id !== id) setThread({ ...empty(), id, loading: true });
   else setThread({ loading: true, error: null });
   try {
     const param = { id: String(id) };
@@ -80,7 +84,7 @@ export async function openThread(id: number, options: { markRead?: boolean } = {
 export function closeThread() {
   ticket++;
   replay = null;
-  setThread({ ...EMPTY });
+  setThread(empty());
 }
 
 /** Older messages for scroll-up, by keyset on the oldest id shown. */

@@ -4,7 +4,7 @@ import { ConversationList } from "../components/conversation-list";
 import { ConversationView } from "../components/conversation-view";
 import { NotificationSettings } from "../components/notification-settings";
 import { NumberPicker } from "../components/number-picker";
-import { EmptyView, QueueViews } from "../components/queue-views";
+import { AttentionFilter, EmptyView, QueueViews } from "../components/queue-views";
 import type { QueueView } from "../../worker/shared/team";
 import { Alert } from "../components/ui/Alert";
 import { CheckboxField } from "../components/ui/CheckboxField";
@@ -39,6 +39,7 @@ export default function QueuePage() {
   const [query, setQuery] = createSignal("");
   const [unreadOnly, setUnreadOnly] = createSignal(false);
   const [view, setView] = createSignal<QueueView>("open");
+  const [attentionOnly, setAttentionOnly] = createSignal(false);
   const [rolodex, setRolodex] = createSignal(false);
   const [settingsOpen, setSettingsOpen] = createSignal(false);
 
@@ -47,8 +48,8 @@ export default function QueuePage() {
 
   void loadSummary();
   createEffect(
-    on([numberId, query, unreadOnly, view], ([id, q, unread, v]) => {
-      if (id !== null) void showList(id, q, unread, v);
+    on([numberId, query, unreadOnly, view, attentionOnly], ([id, q, unread, v, attention]) => {
+      if (id !== null) void showList(id, q, unread, v, attention);
     }),
   );
   createEffect(
@@ -149,6 +150,7 @@ export default function QueuePage() {
             }}
           />
           <CheckboxField label="Only show unread" checked={unreadOnly()} onValue={setUnreadOnly} />
+          <AttentionFilter checked={attentionOnly()} onValue={setAttentionOnly} />
         </div>
         <Alert message={queue.list.error} />
         <Show when={numbers().length === 0}>
@@ -159,6 +161,7 @@ export default function QueuePage() {
             <EmptyView
               view={view()}
               unreadOnly={unreadOnly()}
+              needsAttention={attentionOnly()}
               windowDays={session.me?.org?.queueWindowDays ?? 10}
               simulator={number()?.carrier === "simulator"}
             />
