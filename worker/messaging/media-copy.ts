@@ -219,7 +219,7 @@ async function copyOne(input: CopyInput, row: MessageMediaRow): Promise<void> {
     const attempts = row.attempts + 1;
     console.log(`media ${row.id} of message ${message.id}: attempt ${attempts} failed (${fetched.why})`);
     if (fetched.final || attempts >= MEDIA_MAX_ATTEMPTS) {
-      await markMediaFailed(db, row.id, fetched.final ? fetched.note : MEDIA_NOTES.notRetrieved);
+      await markMediaFailed(db, row.id, fetched.final ? fetched.note : MEDIA_NOTES.notRetrieved, attempts);
     } else {
       await scheduleMediaRetry(db, row.id, attempts, now + (BACKOFF_MS[attempts - 1] ?? BACKOFF_MS[3] ?? 0));
     }

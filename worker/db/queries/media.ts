@@ -88,10 +88,10 @@ export async function markMediaStored(
 }
 
 /** Refused for good (too big, not its type, off the carrier's host) or out of retries. */
-export async function markMediaFailed(db: Db, id: number, note: string) {
+export async function markMediaFailed(db: Db, id: number, note: string, attempts?: number) {
   await db
     .update(messageMedia)
-    .set({ state: "failed", note, sourceUrl: null, nextAttemptAt: null })
+    .set({ state: "failed", note, sourceUrl: null, nextAttemptAt: null, ...(attempts ? { attempts } : {}) })
     .where(and(eq(messageMedia.id, id), eq(messageMedia.state, "pending")));
 }
 
