@@ -7,14 +7,22 @@ import { TWILIO_TOKEN, type FakeCall } from "./carriers";
 
 /** Test doubles for photos (issue 14): bytes with real magic numbers, fake media hosts, the R2 side. */
 
+/** Random bytes (getRandomValues fills at most 64 KiB per call). */
+function noise(size: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(size);
+  for (let at = 0; at < size; at += 65536)
+    crypto.getRandomValues(bytes.subarray(at, Math.min(size, at + 65536)));
+  return bytes;
+}
+
 export function png(size = 256): Uint8Array<ArrayBuffer> {
-  const bytes = crypto.getRandomValues(new Uint8Array(size));
+  const bytes = noise(size);
   bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return bytes;
 }
 
 export function jpeg(size = 256): Uint8Array<ArrayBuffer> {
-  const bytes = crypto.getRandomValues(new Uint8Array(size));
+  const bytes = noise(size);
   bytes.set([0xff, 0xd8, 0xff, 0xe0]);
   return bytes;
 }
