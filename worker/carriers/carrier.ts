@@ -41,10 +41,7 @@ export type CarrierMedia = {
    */
   request(url: string, env: Env, credentials: unknown): { url: string; headers: Headers } | null;
   /** Deletes the carrier's copy after ours is verified (Twilio `DELETE …/Media/{sid}.json`); true when gone. */
-  delete?(
-    file: { carrierMessageId: string; carrierMediaId: string },
-    context: SendContext,
-  ): Promise<boolean>;
+  delete?(file: { carrierMessageId: string; carrierMediaId: string }, context: SendContext): Promise<boolean>;
 };
 
 /** A delivery report for a text we sent. */

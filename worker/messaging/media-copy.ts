@@ -56,7 +56,15 @@ export function planInboundMedia(
     if (m.size !== null && m.size > INBOUND_MEDIA_MAX_BYTES) return refuse(MEDIA_NOTES.tooLarge);
     if (m.url === null) {
       // The simulator's bytes came with the text: copied from memory right after the answer.
-      return { n, contentType, size: m.size, state: "pending", sourceUrl: null, carrierMediaId: null, note: null };
+      return {
+        n,
+        contentType,
+        size: m.size,
+        state: "pending",
+        sourceUrl: null,
+        carrierMediaId: null,
+        note: null,
+      };
     }
     if (!adapter.media?.request(m.url, env, credentials)) return refuse(MEDIA_NOTES.notCarrierHost);
     return {
@@ -137,14 +145,15 @@ async function readCapped(response: Response): Promise<Fetched> {
     await response.body?.cancel();
     return { ok: false, final: true, note: MEDIA_NOTES.tooLarge, why: "too large" };
   }
-  const reader = response.body?.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = response.body?.getReader();
   if (!reader) return { ok: true, bytes: new Uint8Array() };
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const read: ReadableStreamReadResult<Uint8Array> = await reader.read();
+      if (read.done) break;
+      const value = read.value;
       total += value.byteLength;
       if (total > INBOUND_MEDIA_MAX_BYTES) {
         await reader.cancel();
@@ -237,7 +246,12 @@ async function copyOne(input: CopyInput, row: MessageMediaRow): Promise<void> {
     size: fetched.bytes.byteLength,
     r2Key: key,
   });
-  if (number.deleteMediaAfterCopy && row.carrierMediaId && message.carrierMessageId && adapter.media?.delete) {
+  if (
+    number.deleteMediaAfterCopy &&
+    row.carrierMediaId &&
+    message.carrierMessageId &&
+    adapter.media?.delete
+  ) {
     const deleted = await adapter.media.delete(
       { carrierMessageId: message.carrierMessageId, carrierMediaId: row.carrierMediaId },
       {
@@ -273,7 +287,10 @@ export async function retryDueMedia(input: {
     try {
       credentials = await credentialsOf(input.env, head.number);
     } catch (error) {
-      console.error(`media retry for message ${head.message.id}: credentials unreadable:`, describeError(error));
+      console.error(
+        `media retry for message ${head.message.id}: credentials unreadable:`,
+        describeError(error),
+      );
       continue;
     }
     await copyMessageMedia(

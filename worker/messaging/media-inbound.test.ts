@@ -202,7 +202,8 @@ describe("inbound photos", () => {
     const sid = randomSid("MM");
     const mediaSid = (i: number) => `ME${String(i).padStart(32, "0")}`;
     const fake = fakeHosts((call) => {
-      if (call.url.endsWith(mediaSid(0))) return new Response(HTML, { headers: { "content-type": "image/png" } });
+      if (call.url.endsWith(mediaSid(0)))
+        return new Response(HTML, { headers: { "content-type": "image/png" } });
       // Larger than the cap, without a Content-Length: cut off while streaming.
       const stream = new ReadableStream<Uint8Array>({
         pull(controller) {

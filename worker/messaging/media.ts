@@ -18,7 +18,12 @@ export const MEDIA_NOTES = {
 } as const;
 
 /** Only these are ever served inline: every other type (SVG, HTML, PDF, vCard…) is an attachment. */
-export const INLINE_TYPES: ReadonlySet<string> = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+export const INLINE_TYPES: ReadonlySet<string> = new Set([
+  "image/jpeg",
+  "image/png",
+  "image/gif",
+  "image/webp",
+]);
 
 const EXTENSIONS: Record<string, string> = {
   "image/jpeg": "jpg",
@@ -115,7 +120,9 @@ export function verifyMedia(claimed: string, bytes: Uint8Array): Verified {
       : { ok: false, note: MEDIA_NOTES.mismatch };
   }
   if (type === "text/vcard" || type === "text/x-vcard" || type === "text/directory") {
-    const text = ascii(bytes, 0, 64).replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, "").trimStart();
+    const text = ascii(bytes, 0, 64)
+      .replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, "")
+      .trimStart();
     return text.toUpperCase().startsWith("BEGIN:VCARD")
       ? { ok: true, contentType: "text/vcard" }
       : { ok: false, note: MEDIA_NOTES.mismatch };
@@ -177,8 +184,7 @@ export async function signCapability(secret: string, mediaId: number, expiresAt:
 }
 
 export type CapabilityCheck =
-  | { ok: true; mediaId: number }
-  | { ok: false; reason: "malformed" | "tampered" | "expired" };
+  { ok: true; mediaId: number } | { ok: false; reason: "malformed" | "tampered" | "expired" };
 
 export async function verifyCapability(secret: string, token: string, now: number): Promise<CapabilityCheck> {
   const match = /^(\d{1,15})\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(token);

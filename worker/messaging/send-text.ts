@@ -168,9 +168,7 @@ export async function deliverStored(
 ): Promise<Message> {
   const { db, env, number, message, phone } = target;
   const now = options.now ?? Date.now;
-  const mediaUrls = await Promise.all(
-    (target.media ?? []).map((m) => capabilityUrl(env, m.id, now())),
-  );
+  const mediaUrls = await Promise.all((target.media ?? []).map((m) => capabilityUrl(env, m.id, now())));
   const outcome = await sendWithRetry(
     number,
     { from: number.e164, to: phone, body: message.body, messageId: message.id, mediaUrls },

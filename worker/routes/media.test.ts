@@ -64,7 +64,8 @@ describe("uploads", () => {
     const ok = await upload(conversation, png(1000), "image/png");
     expect(ok.status).toBe(201);
     const body = await ok.json<{ upload: { id: string; contentType: string; size: number } }>();
-    expect(body.upload).toEqual({ id: expect.any(String), contentType: "image/png", size: 1000 });
+    expect(body.upload.id).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(body.upload).toEqual({ id: body.upload.id, contentType: "image/png", size: 1000 });
 
     const lie = await upload(conversation, jpeg(1000), "image/png");
     expect(lie.status).toBe(415);

@@ -26,7 +26,11 @@ const downloadQuery = z.object({ download: z.enum(["0", "1"]).optional() });
 const unsupported = (message: string) => new AppError(415, "unsupported_media_type", message);
 
 /** Serves one stored file from R2 with the headers that make it safe to open (messaging/media.ts). */
-export async function serveFile(bucket: R2Bucket, row: MessageMediaRow, download: boolean): Promise<Response> {
+export async function serveFile(
+  bucket: R2Bucket,
+  row: MessageMediaRow,
+  download: boolean,
+): Promise<Response> {
   if (row.state !== "stored" || !row.r2Key) throw notFound("File");
   const object = await bucket.get(row.r2Key);
   if (!object) throw notFound("File");

@@ -161,9 +161,16 @@ export const messageRoutes = new Hono<StaffEnv>()
       const uploadIds = [...new Set(input.uploadIds ?? [])];
       if (uploadIds.length > 0) {
         if (wantsSendLater(input)) throw badRequest("Photos cannot be sent later yet: send them now.");
-        const found = await unsentUploads(db, { orgId: session.org.id, conversationId: conversation.id }, uploadIds);
+        const found = await unsentUploads(
+          db,
+          { orgId: session.org.id, conversationId: conversation.id },
+          uploadIds,
+        );
         if (found.length !== uploadIds.length) {
-          throw badRequest("An attached photo was not found or was already sent: attach it again.", "upload_not_found");
+          throw badRequest(
+            "An attached photo was not found or was already sent: attach it again.",
+            "upload_not_found",
+          );
         }
       }
       if (wantsSendLater(input)) {

@@ -74,7 +74,13 @@ export const simulatorAdapter: CarrierAdapter<z.output<typeof payload>, never> =
       }
       total += data.byteLength;
       if (total > UPLOAD_MAX_BYTES) throw payloadTooLarge("The attached files are over 5 MB in all.");
-      media.push({ url: null, contentType: file.contentType, size: data.byteLength, carrierMediaId: null, data });
+      media.push({
+        url: null,
+        contentType: file.contentType,
+        size: data.byteLength,
+        carrierMediaId: null,
+        data,
+      });
     }
     return {
       type: "inbound",

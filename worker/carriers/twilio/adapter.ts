@@ -98,7 +98,8 @@ function twilioMediaPath(url: string, apiBase: string, accountSid: string): stri
   }
   const hosts = new Set(["api.twilio.com", new URL(apiBase).host]);
   if (!hosts.has(parsed.host)) return null;
-  const path = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/(?:SM|MM)[0-9a-fA-F]{32}\/Media\/ME[0-9a-fA-F]{32}$/;
+  const path =
+    /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/(?:SM|MM)[0-9a-fA-F]{32}\/Media\/ME[0-9a-fA-F]{32}$/;
   const match = path.exec(parsed.pathname);
   return match && match[1] === accountSid ? parsed.pathname : null;
 }
