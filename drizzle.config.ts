@@ -10,6 +10,7 @@ export default defineConfig({
     "./worker/db/schema/history.ts",
     "./worker/db/schema/api.ts",
     "./worker/db/schema/push.ts",
+    "./worker/db/schema/media.ts",
   ],
   out: "./migrations",
 });

@@ -2,6 +2,7 @@
  * `npm run dev`: everything a fresh clone needs, then the dev server.
  * 1. .dev.vars from .dev.vars.example if missing (fake local secrets, simulator on, demo seed on), with a
  *    fresh VAPID pair for Web Push in place of the example's placeholders (also filled into an older .dev.vars);
+ *    and a random MEDIA_URL_SECRET (the photo links the carriers fetch);
  * 2. local D1 migrations (idempotent);
  * 3. `vite dev`: the SolidJS app and the Worker together. The demo practice seeds itself on first request.
  */
@@ -18,6 +19,24 @@ if (!existsSync(".dev.vars")) {
   console.log("Created .dev.vars from .dev.vars.example (local-only values).");
 }
 await fillVapidPair(".dev.vars");
+fillMediaSecret(".dev.vars");
+
+/**
+ * The key that signs the outbound photo URLs the carriers fetch (worker/messaging/media.ts): random per clone
+ * for the same reason as the VAPID pair. Also added to an older .dev.vars that lacks it.
+ */
+function fillMediaSecret(file: string) {
+  const text = readFileSync(file, "utf8");
+  if (/^MEDIA_URL_SECRET=(?!generated-by-npm-run-dev$).{16,}$/m.test(text)) return;
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  const line = /^MEDIA_URL_SECRET=.*$/m;
+  let next = line.test(text)
+    ? text.replace(line, `MEDIA_URL_SECRET=${secret}`)
+    : `${text.trimEnd()}\nMEDIA_URL_SECRET=${secret}\n`;
+  if (!/^MEDIA_ALLOW_LOOPBACK=/m.test(next)) next = `${next.trimEnd()}\nMEDIA_ALLOW_LOOPBACK=false\n`;
+  writeFileSync(file, next);
+  console.log(`Generated MEDIA_URL_SECRET for photo links in ${file}.`);
+}
 
 /**
  * Each clone gets its own VAPID pair (a private key in a public example file would let anyone push to the

@@ -37,6 +37,7 @@ import { apiV1PatientRoutes } from "./routes/api-v1-patients";
 import { noteRoutes } from "./routes/notes";
 import { adminQuickReplyRoutes, quickReplyRoutes } from "./routes/admin-quick-replies";
 import { pushRoutes } from "./routes/push";
+import { mediaCapabilityRoutes, mediaRoutes } from "./routes/media";
 
 /**
  * The allow-list: the only paths that answer without a session or an API key. Everything else is behind a
@@ -54,6 +55,9 @@ export const PUBLIC_PATHS = [
   // Plays a patient's phone; answers 404 unless SIMULATOR_ENABLED is "true".
   "/api/simulator/*",
   "/api/openapi.json",
+  // Outbound MMS: the carrier fetches each photo from an HMAC-signed link that names one sent file and
+  // expires after an hour (routes/media.ts); the link itself is the credential.
+  "/media/c/*",
 ] as const;
 
 export function isPublicPath(path: string) {
@@ -94,6 +98,7 @@ const publicRoutes = new Hono<PublicEnv>()
   .route("/api/simulator", simulatorRoutes)
   .route("/api/setup", setupRoutes)
   .route("/api/auth", signInRoutes)
+  .route("/media", mediaCapabilityRoutes)
   .get(
     "/api/openapi.json",
     // Generated on first request from every route registered by then, the protected ones included.
@@ -157,7 +162,8 @@ const staffRoutes = new Hono<StaffEnv>()
   .route("/quick-replies", quickReplyRoutes)
   .route("/push", pushRoutes)
   .route("/conversations", scheduledRoutes)
-  .route("/", messageRoutes);
+  .route("/", messageRoutes)
+  .route("/", mediaRoutes);
 
 // Order matters: Hono runs handlers in registration order, and the first to answer ends the chain, so the
 // public and API-key routes answer before the staff guard (mounted on all of /api) is reached.

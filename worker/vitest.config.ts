@@ -27,6 +27,9 @@ export default defineConfig(async () => ({
           VAPID_SUBJECT: "mailto:tests@textdesk.test",
           // The fake push service of the tests answers on http://127.0.0.1 (stubbed fetch, worker/test/push-service.ts).
           PUSH_ALLOW_LOOPBACK: "true",
+          // Signs the outbound MMS capability URLs (worker/messaging/media.ts); tests only.
+          MEDIA_URL_SECRET: "test-only-media-url-secret-0123456789",
+          MEDIA_ALLOW_LOOPBACK: "true",
         },
       },
     }),

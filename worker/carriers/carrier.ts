@@ -14,6 +14,34 @@ export type InboundText = {
   body: string;
   /** The carrier answered a keyword itself (Twilio `OptOutType`, Telnyx `autoresponse_type`). */
   carrierAutoReplied: boolean;
+  /** Photos and files (MMS) in the carrier's order; [] for a plain text. Copied into R2 after the answer. */
+  media: InboundMedia[];
+};
+
+/** One file of an inbound text as the carrier describes it (never logged: the URL may be a capability). */
+export type InboundMedia = {
+  /** Where the carrier serves it; null for the simulator, whose bytes come with the text. */
+  url: string | null;
+  /** What the carrier says it is; checked against the bytes once fetched. */
+  contentType: string;
+  /** Bytes, when the carrier says (Telnyx does). */
+  size: number | null;
+  /** Twilio's MediaSid (ME…), to delete the carrier's copy after ours is verified. */
+  carrierMediaId: string | null;
+  /** The simulator's attached file. */
+  data?: Uint8Array;
+};
+
+/** How the media pipeline fetches (and may delete) a carrier's copy of an inbound file. */
+export type CarrierMedia = {
+  /**
+   * The first request for a file: the URL to fetch (Twilio's through TWILIO_API_BASE, same path) and the
+   * headers the carrier wants (Twilio's Basic auth). Null when the URL is not on the carrier's host, so the
+   * file is refused with a note and never fetched.
+   */
+  request(url: string, env: Env, credentials: unknown): { url: string; headers: Headers } | null;
+  /** Deletes the carrier's copy after ours is verified (Twilio `DELETE …/Media/{sid}.json`); true when gone. */
+  delete?(file: { carrierMessageId: string; carrierMediaId: string }, context: SendContext): Promise<boolean>;
 };
 
 /** A delivery report for a text we sent. */
@@ -40,6 +68,8 @@ export type OutboundRequest = {
   body: string;
   /** Our message id, so the carrier's callbacks can be matched even if its answer to us is lost. */
   messageId: number;
+  /** MMS: capability URLs the carrier fetches each file from (messaging/media.ts); absent or [] for SMS. */
+  mediaUrls?: readonly string[];
 };
 
 /**
@@ -144,6 +174,8 @@ export interface CarrierAdapter<P = unknown, C = unknown> {
   readonly keywords: CarrierKeywords;
   /** Codes are unique across carriers (registry.test.ts checks): a status report names no carrier. */
   readonly errors: CarrierErrorTable;
+  /** Absent: the carrier sends no media URLs (the simulator's files come with the text). */
+  readonly media?: CarrierMedia;
   locate(raw: RawWebhook): Located<P>;
   verify(raw: RawWebhook, located: Located<P>, credentials: unknown, now: number): Promise<boolean>;
   parse(raw: RawWebhook, located: Located<P>, number: ClinicNumber): CarrierEvent;

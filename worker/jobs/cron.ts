@@ -21,6 +21,8 @@ import { pruneAndArchive } from "./prune-and-archive";
 import { pruneCarrierEvents, pruneLiveEvents } from "./prune-live-events";
 import { sweepStuckSends } from "./sweep-stuck-sends";
 import { pruneFailingDevices } from "../db/queries/push-subscriptions";
+import { retryDueMedia } from "../messaging/media-copy";
+import { expireUploads } from "./expire-uploads";
 
 export type JobContext = {
   db: Db;
@@ -80,6 +82,18 @@ export const CRON_JOBS: readonly CronJob[] = [
     name: "prune-push-subscriptions",
     budgetMs: 30_000,
     run: ({ db, now }) => pruneFailingDevices(db, now),
+  },
+  {
+    // Inbound photos whose copy into R2 failed: tried again with backoff, "could not be retrieved" after 5.
+    name: "retry-media",
+    budgetMs: 3 * 60_000,
+    run: ({ db, env, now, budgetMs }) => retryDueMedia({ db, env, now, budgetMs }),
+  },
+  {
+    // Photos uploaded in the composer but never sent: removed after a day.
+    name: "expire-uploads",
+    budgetMs: 60_000,
+    run: ({ db, env, now, budgetMs }) => expireUploads({ db, bucket: env.HISTORY, now, budgetMs }),
   },
 ];
 

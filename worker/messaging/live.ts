@@ -16,6 +16,7 @@ import { getUserName } from "../db/queries/users";
 import type { Message } from "../db/schema";
 import type { LiveEvent, LiveMessage } from "../shared/live-protocol";
 import type { MessageAppointment } from "../shared/reminders";
+import type { MessageMedia } from "../shared/media";
 import { describeError } from "../lib/errors";
 import { hubFor } from "./hub";
 
@@ -50,8 +51,12 @@ export async function broadcastLive(env: Pick<Env, "CLINIC_NUMBER_HUB">, live: L
   }
 }
 
-/** The socket's (and the thread API's) view of a stored message. */
-export function liveMessage(m: Message, authorName: string | null = null): LiveMessage {
+/** The socket's (and the thread API's) view of a stored message, with its photos and files (none by default). */
+export function liveMessage(
+  m: Message,
+  authorName: string | null = null,
+  media: MessageMedia[] = [],
+): LiveMessage {
   return {
     id: m.id,
     conversationId: m.conversationId,
@@ -71,6 +76,7 @@ export function liveMessage(m: Message, authorName: string | null = null): LiveM
     cancelOnReply: m.cancelOnReply,
     appointment: messageAppointment(m),
     appointmentReply: m.appointmentReply ?? null,
+    media,
   };
 }
 
@@ -97,14 +103,22 @@ async function safely(what: string, work: () => Promise<unknown>) {
   }
 }
 
-export function publishMessage(env: Env, db: Db, m: Message) {
+/** `media`: the message's files (messaging/media-copy.ts sends it again as each inbound file lands). */
+export function publishMessage(
+  env: Env,
+  db: Db,
+  m: Message,
+  media: MessageMedia[] = [],
+  options: { mediaUpdate?: true } = {},
+) {
   return safely("message", async () => {
     const authorName = m.authorUserId === null ? null : await getUserName(db, m.authorUserId);
     await publishLive(env, db, {
       type: "message",
       numberId: m.numberId,
       conversationId: m.conversationId,
-      message: liveMessage(m, authorName),
+      message: liveMessage(m, authorName, media),
+      ...options,
     });
   });
 }

@@ -107,6 +107,8 @@ export function isWebhookEvent(event: LiveEvent) {
 function toWebhook(event: LiveEvent, clinicPhone: string, phones: Map<number, string>): WebhookEvent | null {
   // A reply re-sent because its reading changed is that reading, never a second message.received.
   if (event.type === "message" && event.appointmentResponse) return appointmentHook(event);
+  // A reply re-sent because its photos landed is the same reply: it was sent as message.received already.
+  if (event.type === "message" && event.mediaUpdate) return null;
   if (event.type === "message" && event.message.direction === "in") {
     const m = event.message;
     const from = phones.get(event.conversationId) ?? "";

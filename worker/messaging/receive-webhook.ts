@@ -22,6 +22,7 @@ import { forbidden, notFound } from "../lib/errors";
 import { credentialsOf } from "./credentials";
 import { afterInbound } from "./after-inbound";
 import { publishOptOut, publishStatus } from "./live";
+import { copyMessageMedia, planInboundMedia } from "./media-copy";
 
 export type ReceiveInput<P> = {
   db: Db;
@@ -56,7 +57,7 @@ export async function receiveWebhook<P>(input: ReceiveInput<P>): Promise<Webhook
   const event = adapter.parse(raw, located, number);
   if (event.type === "ignored") return "ignored";
   if (event.type === "status") return applyStatus(input, number, event.report, event.eventId);
-  return storeText(input, number, event.text, event.eventId);
+  return storeText(input, number, event.text, event.eventId, credentials);
 }
 
 async function storeText<P>(
@@ -64,9 +65,11 @@ async function storeText<P>(
   number: ClinicNumber,
   text: InboundText,
   eventId: string | null,
+  credentials: unknown,
 ): Promise<WebhookOutcome> {
   const { db, env, now } = input;
   const read = classifyInbound(text.body);
+  const media = planInboundMedia(input.adapter, env, credentials, text.media);
   const keyword = "match" in read ? read.match : null;
   const stored = await storeInbound(db, {
     number,
@@ -75,13 +78,24 @@ async function storeText<P>(
     phone: text.from,
     body: text.body,
     ...measureText(text.body),
+    // An MMS is one message, whatever the length of its text.
+    ...(text.media.length > 0 ? { segments: 1 } : {}),
     eventId,
     keyword,
     possibleOptOut: read.kind === "possible-opt-out" ? read.keyword : null,
+    media,
     now,
   });
   if (!stored) return "duplicate";
   const { message, live } = stored;
+  if (media.some((m) => m.state === "pending")) {
+    // After the answer, beside the follow-ups: a slow media host never delays the carrier.
+    const inline = new Map<number, Uint8Array>();
+    text.media.forEach((m, n) => {
+      if (m.data) inline.set(n, m.data);
+    });
+    input.waitUntil(copyMessageMedia({ db, env, number, message, credentials, inline, now }));
+  }
   input.waitUntil(
     afterInbound({
       db,

@@ -5,7 +5,11 @@ import { insertOutbound, noteOutboundStored, recordSendResult } from "../db/quer
 import { getOptOut, recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber, Message, MessageKind } from "../db/schema";
 import { senderFor } from "../carriers/registry";
-import { refused, type SendOutcome } from "../carriers/carrier";
+import { refused, type OutboundRequest, type SendOutcome } from "../carriers/carrier";
+import { claimUploads } from "../db/queries/media";
+import type { MessageMediaRow } from "../db/schema";
+import { PHOTO_PREVIEW, type MessageMedia } from "../shared/media";
+import { capabilityUrl, staffMediaUrl, toMessageMedia } from "./media";
 import { MESSAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH_TEXT } from "../shared/messages";
 import { measureText } from "../shared/segments";
 import { badRequest, conflict, describeError, notFound, type AppError } from "../lib/errors";
@@ -21,6 +25,11 @@ export type SendTextInput = {
   kind: MessageKind;
   authorUserId: number | null;
   idempotencyKey: string | null;
+  /**
+   * Staff uploads to send as MMS (routes/media.ts), already checked to be this conversation's and unsent;
+   * the body may then be empty. Claimed by the message once it is stored.
+   */
+  uploadIds?: readonly string[];
 };
 
 export type SendOptions = {
@@ -77,7 +86,8 @@ export async function sendTextOnce(input: SendTextInput, options: SendOptions = 
   const { db, env } = input;
   const now = options.now ?? Date.now;
   const body = input.body;
-  if (body.trim().length === 0) throw badRequest("The text is empty.");
+  const uploadIds = input.uploadIds ?? [];
+  if (body.trim().length === 0 && uploadIds.length === 0) throw badRequest("The text is empty.");
   if (body.length > MESSAGE_MAX_LENGTH) {
     throw badRequest(`The text is too long (${MESSAGE_MAX_LENGTH_TEXT} characters at most).`);
   }
@@ -93,24 +103,30 @@ export async function sendTextOnce(input: SendTextInput, options: SendOptions = 
     body,
     kind: input.kind,
     ...measureText(body),
+    // An MMS is one message, whatever the length of its text.
+    ...(uploadIds.length > 0 ? { segments: 1 } : {}),
     authorUserId: input.authorUserId,
     idempotencyKey: input.idempotencyKey,
     now: now(),
   });
   if (!created) return { message, created: false };
+  let media: MessageMediaRow[] = [];
   try {
-    await noteOutboundStored(db, message, now());
+    // A second reply naming the same upload claims nothing: each file goes out with one message.
+    media = await claimUploads(db, message.id, uploadIds);
+    if (media.length === 0 && body.trim().length === 0) throw new Error("no upload could be claimed");
+    await noteOutboundStored(db, message, now(), body === "" && media.length > 0 ? PHOTO_PREVIEW : body);
   } catch (error) {
     // Without its audit row the text may not go out; the row exists, so it must say it did not.
     console.error(`send ${message.id} not audited:`, describeError(error));
     const failed = await recordNotSent(db, message.id, "internal", now());
     const shown = failed ?? message;
-    await publishMessage(env, db, shown);
+    await publishMessage(env, db, shown, staffMedia(media));
     return { message: shown, created: true };
   }
-  await publishMessage(env, db, message);
+  await publishMessage(env, db, message, staffMedia(media));
   return {
-    message: await deliverStored({ db, env, number, message, phone: input.phone }, options),
+    message: await deliverStored({ db, env, number, message, phone: input.phone, media }, options),
     created: true,
   };
 }
@@ -119,6 +135,9 @@ export async function sendTextOnce(input: SendTextInput, options: SendOptions = 
 export async function sendText(input: SendTextInput, options: SendOptions = {}): Promise<Message> {
   return (await sendTextOnce(input, options)).message;
 }
+
+const staffMedia = (rows: readonly MessageMediaRow[]): MessageMedia[] =>
+  rows.map((r) => toMessageMedia(r, staffMediaUrl));
 
 function recordNotSent(db: Db, id: number, code: NotSentCode, now: number) {
   return recordSendResult(
@@ -136,14 +155,23 @@ function recordNotSent(db: Db, id: number, code: NotSentCode, now: number) {
  * cannot be recorded (the row then stays in flight for a status callback or the sweeper to settle).
  */
 export async function deliverStored(
-  target: { db: Db; env: Env; number: ClinicNumber; message: Message; phone: string },
+  target: {
+    db: Db;
+    env: Env;
+    number: ClinicNumber;
+    message: Message;
+    phone: string;
+    /** The message's files (MMS): the carrier fetches each from a one-hour capability URL. */
+    media?: readonly MessageMediaRow[];
+  },
   options: SendOptions = {},
 ): Promise<Message> {
   const { db, env, number, message, phone } = target;
   const now = options.now ?? Date.now;
+  const mediaUrls = await Promise.all((target.media ?? []).map((m) => capabilityUrl(env, m.id, now())));
   const outcome = await sendWithRetry(
     number,
-    { from: number.e164, to: phone, body: message.body, messageId: message.id },
+    { from: number.e164, to: phone, body: message.body, messageId: message.id, mediaUrls },
     env,
     options,
   );
@@ -186,7 +214,7 @@ export async function deliverStored(
  */
 async function sendWithRetry(
   number: ClinicNumber,
-  request: { from: string; to: string; body: string; messageId: number },
+  request: OutboundRequest,
   env: Env,
   options: SendOptions,
 ): Promise<SendOutcome> {

@@ -67,7 +67,12 @@ const escalation = z.strictObject({
   afterHoursWaitMinutes: minutesIn(AFTER_HOURS_WAIT_MINUTES),
 });
 
-/** Per-number after-hours alerts, escalation and keyword handling. Admin only (mounted under /api/admin). */
+const mediaSettings = z.strictObject({
+  /** "Delete photos from Twilio after copying": after a verified copy into R2, DELETE the carrier's media. */
+  deleteMediaAfterCopy: z.boolean(),
+});
+
+/** Per-number after-hours alerts, escalation, media and keyword handling. Admin only (mounted under /api/admin). */
 export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
   .put(
     "/:id/after-hours",
@@ -211,6 +216,36 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
         targetType: "clinic_number",
         targetId: id,
         detail: { carrierHandlesOptOut: input.carrierHandlesOptOut },
+      });
+      return c.json({ number: toNumberView(updated) }, 200);
+    },
+  )
+  .put(
+    "/:id/media",
+    describeRoute({
+      tags: ["admin"],
+      summary:
+        "Photos: `deleteMediaAfterCopy` deletes each inbound photo from the carrier (Twilio) once it is safely copied into Textdesk",
+    }),
+    limitBody(1024),
+    validate("param", idParam),
+    validate("json", mediaSettings),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const input = c.req.valid("json");
+      const db = c.get("db");
+      const session = c.get("session");
+      const [updated] = await updateNumberRow(db, session.org.id, id, {
+        deleteMediaAfterCopy: input.deleteMediaAfterCopy,
+      });
+      if (!updated) throw notFound("Clinic number");
+      await auditInsert(db, {
+        orgId: session.org.id,
+        userId: session.user.id,
+        action: "number.media",
+        targetType: "clinic_number",
+        targetId: id,
+        detail: { deleteMediaAfterCopy: input.deleteMediaAfterCopy },
       });
       return c.json({ number: toNumberView(updated) }, 200);
     },

@@ -36,6 +36,7 @@ const TABLES = [
   "login_throttle",
   "audit_log",
   "api_keys",
+  "message_media",
 ];
 async function snapshot() {
   const counts = await Promise.all(TABLES.map(async (t) => [t, await count(t)] as const));
@@ -100,7 +101,9 @@ describe("bodies bounded before they are read", () => {
     expect(limitOf("POST", "/webhooks/telnyx")).toBe(64 * 1024);
     expect(limitOf("POST", "/api/auth/login")).toBe(4 * 1024);
     expect(limitOf("POST", "/api/setup")).toBe(4 * 1024);
-    expect(limitOf("POST", "/api/simulator/messages")).toBe(8 * 1024);
+    // Photos (issue 14): up to 5 MB of files in base64 beside the text.
+    expect(limitOf("POST", "/api/simulator/messages")).toBe(Math.ceil((5 * 1024 * 1024 * 4) / 3) + 16 * 1024);
+    expect(limitOf("POST", "/api/conversations/:id/uploads")).toBe(5 * 1024 * 1024);
   });
 
   it("answers 413 to a chunked body one byte over any route's limit, and stores nothing", async ({

@@ -19,6 +19,9 @@ import type { Db } from "../db/client";
 import { limitBody } from "../middleware/body-limit";
 import { scheduleReply, wantsSendLater } from "../messaging/scheduled-texts";
 import { sendLaterFields } from "./scheduled";
+import { unsentUploads } from "../db/queries/media";
+import { messageMediaOf } from "../messaging/media-copy";
+import { UPLOAD_MAX_FILES } from "../shared/media";
 
 /**
  * The client makes one key per composed text, so a double click or a retried request sends it once. Stored
@@ -28,8 +31,19 @@ import { sendLaterFields } from "./scheduled";
 const idempotencyKey = z.string().trim().min(8).max(100);
 const body = messageBody.min(1, "is empty");
 
-// With `sendAt` or `preset` the reply is stored for later (messaging/scheduled-texts.ts).
-const replySchema = z.strictObject({ body, idempotencyKey, ...sendLaterFields });
+// With `sendAt` or `preset` the reply is stored for later (messaging/scheduled-texts.ts). With `uploadIds`
+// (routes/media.ts) it goes as MMS and the body may be empty.
+const replySchema = z
+  .strictObject({
+    body: messageBody,
+    idempotencyKey,
+    uploadIds: z.array(z.string().min(8).max(64)).min(1).max(UPLOAD_MAX_FILES).optional(),
+    ...sendLaterFields,
+  })
+  .refine((r) => r.body.length > 0 || (r.uploadIds?.length ?? 0) > 0, {
+    path: ["body"],
+    message: "is empty",
+  });
 const directSchema = z.strictObject({
   numberId: z.number().int().positive(),
   phone: phoneSchema,
@@ -50,7 +64,14 @@ async function send(
   db: Db,
   env: Env,
   session: Session,
-  target: { numberId: number; phone: string; kind: MessageKind; body: string; idempotencyKey: string },
+  target: {
+    numberId: number;
+    phone: string;
+    kind: MessageKind;
+    body: string;
+    idempotencyKey: string;
+    uploadIds?: readonly string[];
+  },
 ) {
   const { message, created } = await sendTextOnce({
     db,
@@ -61,14 +82,16 @@ async function send(
     kind: target.kind,
     authorUserId: session.user.id,
     idempotencyKey: target.idempotencyKey,
+    uploadIds: target.uploadIds,
   });
+  const media = target.uploadIds?.length ? await messageMediaOf(db, message.id) : [];
   const authorName =
     message.authorUserId === session.user.id
       ? session.user.name
       : message.authorUserId === null
         ? null
         : await getUserName(db, message.authorUserId);
-  return { message: liveMessage(message, authorName), created };
+  return { message: liveMessage(message, authorName, media), created };
 }
 
 /** The answers of every send route: what 201 and 200 mean, and that the body's status is the truth. */
@@ -114,7 +137,7 @@ export const messageRoutes = new Hono<StaffEnv>()
     describeRoute({
       tags: ["messages"],
       summary:
-        "Reply in a conversation, now or later (`sendAt` ms, `sendAtLocal` or `preset`, `cancelOnReply` default true); 409 opted_out if the phone opted out",
+        "Reply in a conversation, now or later (`sendAt` ms, `sendAtLocal` or `preset`, `cancelOnReply` default true), with photos as MMS (`uploadIds` from POST …/uploads; the body may then be empty); 409 opted_out if the phone opted out",
       responses: {
         ...sendResponses,
         400: {
@@ -123,7 +146,7 @@ export const messageRoutes = new Hono<StaffEnv>()
         },
       },
     }),
-    // 1,600 characters of text, up to 6 bytes each when JSON escapes them.
+    // 1,600 characters of text, up to 6 bytes each when JSON escapes them, and a few upload ids.
     limitBody(16 * 1024),
     validate("param", idParam),
     validate("json", replySchema),
@@ -135,6 +158,21 @@ export const messageRoutes = new Hono<StaffEnv>()
         throw notFound("Conversation");
       }
       const input = c.req.valid("json");
+      const uploadIds = [...new Set(input.uploadIds ?? [])];
+      if (uploadIds.length > 0) {
+        if (wantsSendLater(input)) throw badRequest("Photos cannot be sent later yet: send them now.");
+        const found = await unsentUploads(
+          db,
+          { orgId: session.org.id, conversationId: conversation.id },
+          uploadIds,
+        );
+        if (found.length !== uploadIds.length) {
+          throw badRequest(
+            "An attached photo was not found or was already sent: attach it again.",
+            "upload_not_found",
+          );
+        }
+      }
       if (wantsSendLater(input)) {
         const later = await scheduleReply({
           db,
@@ -156,6 +194,7 @@ export const messageRoutes = new Hono<StaffEnv>()
         kind: "reply",
         body: input.body,
         idempotencyKey: uiKey(input.idempotencyKey),
+        uploadIds,
       });
       // Replying to an unassigned conversation makes it the sender's (conversation-state.ts).
       if (created && conversation.assignedUserId === null) {

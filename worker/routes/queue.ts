@@ -24,6 +24,8 @@ import { idParam, pageLimit, phoneSchema, searchText } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { limitBody } from "../middleware/body-limit";
 import { viewerOf, type Session } from "../middleware/session";
+import { mediaByMessage } from "../db/queries/media";
+import { staffMediaUrl, toMessageMedia } from "../messaging/media";
 import { liveMessage, publishLive } from "../messaging/live";
 
 const DAY_MS = 86_400_000;
@@ -254,10 +256,18 @@ export const conversationRoutes = new Hono<StaffEnv>()
       const conversation = await visibleConversation(db, viewerOf(c.get("session")), c.req.valid("param").id);
       const { before, limit } = c.req.valid("query");
       const page = await listThread(db, conversation.id, before, limit);
-      return c.json(
-        { messages: page.messages.map((r) => liveMessage(r.message, r.authorName)), hasMore: page.hasMore },
-        200,
+      // Photos and files (issue 14): one query for the page, `[]` for a message without any.
+      const media = await mediaByMessage(
+        db,
+        page.messages.map((r) => r.message.id),
       );
+      const view = (r: (typeof page.messages)[number]) =>
+        liveMessage(
+          r.message,
+          r.authorName,
+          (media.get(r.message.id) ?? []).map((m) => toMessageMedia(m, staffMediaUrl)),
+        );
+      return c.json({ messages: page.messages.map(view), hasMore: page.hasMore }, 200);
     },
   )
   .post(

@@ -12,6 +12,11 @@ import { validate } from "../lib/validate";
 import { receiveWebhook } from "../messaging/receive-webhook";
 import { limitBody } from "../middleware/body-limit";
 import { readWebhook } from "./webhook-body";
+import { fileParams, serveFile } from "./media";
+import { getMessageFile, mediaByMessage } from "../db/queries/media";
+import { conversationPhone } from "../db/queries/conversations";
+import { toMessageMedia } from "../messaging/media";
+import { UPLOAD_MAX_BYTES } from "../shared/media";
 
 /**
  * The phone simulator exists only where SIMULATOR_ENABLED=true (local development, tests): anywhere else
@@ -37,10 +42,11 @@ export const simulatorRoutes = new Hono<PublicEnv>()
     "/messages",
     describeRoute({
       tags: ["simulator"],
-      summary: "Text a clinic number as a patient's phone: { from, to, body }, through the real pipeline",
+      summary:
+        "Text a clinic number as a patient's phone: { from, to, body, media?: [{ contentType, data (base64) }] } (at most 3 files, 5 MB in all), through the real pipeline",
     }),
-    // { from, to, body } with at most 1,600 characters of text.
-    limitBody(8 * 1024),
+    // { from, to, body, media? }: 1,600 characters of text and up to 5 MB of files in base64 (4/3 larger).
+    limitBody(Math.ceil((UPLOAD_MAX_BYTES * 4) / 3) + 16 * 1024),
     async (c) => {
       const raw = await readWebhook(c, "messages");
       const outcome = await receiveWebhook({
@@ -68,6 +74,48 @@ export const simulatorRoutes = new Hono<PublicEnv>()
       const db = c.get("db");
       const number = await findNumberByE164(db, to);
       if (!number || number.carrier !== "simulator") throw notFound("Simulator number");
-      return c.json({ messages: await listPhoneThread(db, number.id, phone) }, 200);
+      const messages = await listPhoneThread(db, number.id, phone);
+      const media = await mediaByMessage(
+        db,
+        messages.map((m) => m.id),
+      );
+      // The phone's own pictures and the clinic's, served below without a session (this phone's only).
+      const url = (row: { messageId: number | null; n: number }) =>
+        `/api/simulator/phones/${encodeURIComponent(phone)}/media/${row.messageId ?? 0}/${row.n}?to=${encodeURIComponent(to)}`;
+      return c.json(
+        {
+          messages: messages.map((m) => ({
+            ...m,
+            media: (media.get(m.id) ?? []).map((row) => toMessageMedia(row, url)),
+          })),
+        },
+        200,
+      );
+    },
+  )
+  .get(
+    "/phones/:phone/media/:messageId/:n",
+    describeRoute({
+      tags: ["simulator"],
+      summary: "A photo or file of the phone's thread with a simulator number (?to=), for the phone's screen",
+    }),
+    validate("param", fileParams.extend({ phone: phoneSchema })),
+    validate("query", z.object({ to: phoneSchema, download: z.enum(["0", "1"]).optional() })),
+    async (c) => {
+      const { phone, messageId, n } = c.req.valid("param");
+      const { to, download } = c.req.valid("query");
+      const db = c.get("db");
+      const number = await findNumberByE164(db, to);
+      if (!number || number.carrier !== "simulator") throw notFound("Simulator number");
+      const found = await getMessageFile(db, messageId, n);
+      if (
+        !found ||
+        found.message.numberId !== number.id ||
+        found.message.direction === "internal" ||
+        (await conversationPhone(db, found.message.conversationId)) !== phone
+      ) {
+        throw notFound("File");
+      }
+      return serveFile(c.env.HISTORY, found.media, download === "1");
     },
   );

@@ -71,6 +71,11 @@ export type LiveEvent =
        * it (they apply `message.appointmentReply`); the practice webhook sends it as `appointment.response`
        * instead of a second `message.received`.
        */
+      /**
+       * The same message sent again because its files landed in R2 (or failed): screens apply it by id, and
+       * the practice webhook does not send it as a second `message.received`.
+       */
+      mediaUpdate?: true;
       appointmentResponse?: {
         reminderMessageId: number;
         appointmentId: string;

@@ -11,6 +11,7 @@ import {
   retryAfterMs,
   type CarrierAdapter,
   type CarrierEvent,
+  type InboundMedia,
   parseJsonBody,
 } from "../carrier";
 import { TELNYX_ERRORS } from "./errors";
@@ -40,6 +41,17 @@ const envelope = z.object({
       // An array for SMS/MMS (a string only for WhatsApp, which we do not take).
       to: z.array(phone.extend({ status: z.string().optional() })).min(1),
       text: z.string().nullish(),
+      // MMS (developers.telnyx.com/docs/messaging/messages/send-receive-mms): signed URLs, short-lived.
+      media: z
+        .array(
+          z.object({
+            url: z.string().max(4096).nullish(),
+            content_type: z.string().max(200).nullish(),
+            size: z.number().int().nonnegative().nullish(),
+          }),
+        )
+        .max(50)
+        .nullish(),
       autoresponse_type: z.string().nullish(),
       errors: z.array(z.object({ code: z.union([z.string(), z.number()]) })).nullish(),
     }),
@@ -140,7 +152,22 @@ export const telnyxAdapter: CarrierAdapter<Envelope, TelnyxCredentials> = {
     if (isInbound(located.payload)) {
       const from = toE164(p.from.phone_number);
       if (!from) throw badRequest("from is not a phone number.", "malformed_body");
-      if (typeof p.text !== "string") throw badRequest("text is missing.", "malformed_body");
+      const media: InboundMedia[] = (p.media ?? []).flatMap((m) =>
+        m.url
+          ? [
+              {
+                url: m.url,
+                contentType: m.content_type ?? "application/octet-stream",
+                size: m.size ?? null,
+                carrierMediaId: null,
+              },
+            ]
+          : [],
+      );
+      // An MMS may carry no text at all; an SMS without text is malformed.
+      if (typeof p.text !== "string" && media.length === 0) {
+        throw badRequest("text is missing.", "malformed_body");
+      }
       return {
         type: "inbound",
         eventId: data.id,
@@ -148,8 +175,9 @@ export const telnyxAdapter: CarrierAdapter<Envelope, TelnyxCredentials> = {
           carrierMessageId: p.id,
           from,
           to: located.numberE164,
-          body: p.text,
+          body: p.text ?? "",
           carrierAutoReplied: Boolean(p.autoresponse_type),
+          media,
         },
       };
     }
@@ -171,6 +199,26 @@ export const telnyxAdapter: CarrierAdapter<Envelope, TelnyxCredentials> = {
     };
   },
 
+  media: {
+    // Signed URLs that need no auth, on Telnyx's own hosts (or the configured base, for fakes).
+    request(url, env) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return null;
+      }
+      const base = new URL(telnyxAdapter.apiBase(env)).host;
+      const host = parsed.host.toLowerCase();
+      const telnyxHost =
+        host === base ||
+        host === "telnyx.com" ||
+        host.endsWith(".telnyx.com") ||
+        /^telnyx[a-z0-9-]*\.s3[a-z0-9.-]*\.amazonaws\.com$/.test(host);
+      return telnyxHost ? { url: parsed.toString(), headers: new Headers() } : null;
+    },
+  },
+
   async send(request, context) {
     const creds = telnyxCredentials.safeParse(context.credentials);
     if (!creds.success) return misconfigured("The clinic number has no Telnyx credentials.");
@@ -181,6 +229,8 @@ export const telnyxAdapter: CarrierAdapter<Envelope, TelnyxCredentials> = {
         from: request.from,
         to: request.to,
         text: request.body,
+        // MMS: Telnyx fetches each URL itself (developers.telnyx.com/api/messaging/send-message).
+        ...(request.mediaUrls?.length ? { media_urls: request.mediaUrls } : {}),
         webhook_url: `${context.publicBaseUrl}/webhooks/telnyx`,
       }),
     });

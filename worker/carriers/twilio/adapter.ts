@@ -14,6 +14,7 @@ import {
   retryAfterMs,
   type CarrierAdapter,
   type CarrierEvent,
+  type InboundMedia,
   parseJsonBody,
 } from "../carrier";
 import { TWILIO_ERRORS } from "./errors";
@@ -65,6 +66,47 @@ function readParams(contentType: string, rawBody: string): Params {
 
 const get = (params: Params, key: string) => params.find(([k]) => k === key)?.[1];
 
+const MEDIA_SID = /^ME[0-9a-fA-F]{32}$/;
+/** Twilio sends at most 10; a bigger NumMedia is read up to this, and the pipeline refuses past its limit. */
+const MEDIA_READ_MAX = 50;
+
+/** NumMedia, MediaUrl{N}, MediaContentType{N} (twilio.com/docs/messaging/guides/webhook-request). */
+function parseMedia(params: Params): InboundMedia[] {
+  const count = Math.min(Number(get(params, "NumMedia") ?? "0") || 0, MEDIA_READ_MAX);
+  const media: InboundMedia[] = [];
+  for (let i = 0; i < count; i++) {
+    const url = get(params, `MediaUrl${i}`);
+    if (!url) continue;
+    const last = url.split("?")[0]?.split("/").pop() ?? "";
+    media.push({
+      url,
+      contentType: get(params, `MediaContentType${i}`) ?? "application/octet-stream",
+      size: null,
+      carrierMediaId: MEDIA_SID.test(last) ? last : null,
+    });
+  }
+  return media;
+}
+
+/** A media URL of this account on Twilio's API host (or the configured TWILIO_API_BASE's, for fakes). */
+function twilioMediaPath(url: string, apiBase: string, accountSid: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const hosts = new Set(["api.twilio.com", new URL(apiBase).host]);
+  if (!hosts.has(parsed.host)) return null;
+  const path =
+    /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\/(?:SM|MM)[0-9a-fA-F]{32}\/Media\/ME[0-9a-fA-F]{32}$/;
+  const match = path.exec(parsed.pathname);
+  return match && match[1] === accountSid ? parsed.pathname : null;
+}
+
+const basicAuth = ({ accountSid, authToken }: TwilioCredentials) =>
+  `Basic ${btoa(`${accountSid}:${authToken}`)}`;
+
 function parseInbound(params: Params): CarrierEvent {
   const sid = get(params, "MessageSid") ?? "";
   if (!SID.test(sid)) throw badRequest("MessageSid is missing or malformed.", "malformed_body");
@@ -77,7 +119,14 @@ function parseInbound(params: Params): CarrierEvent {
     type: "inbound",
     eventId: null,
     // Twilio sends OptOutType only with Advanced Opt-Out, and then it has answered the keyword itself.
-    text: { carrierMessageId: sid, from, to, body, carrierAutoReplied: Boolean(get(params, "OptOutType")) },
+    text: {
+      carrierMessageId: sid,
+      from,
+      to,
+      body,
+      carrierAutoReplied: Boolean(get(params, "OptOutType")),
+      media: parseMedia(params),
+    },
   };
 }
 
@@ -171,6 +220,31 @@ export const twilioAdapter: CarrierAdapter<Params, TwilioCredentials> = {
     return raw.endpoint === "status" ? parseStatus(located.payload, raw.url) : parseInbound(located.payload);
   },
 
+  media: {
+    // Twilio's media URLs need the account's Basic auth and answer with a redirect to its CDN.
+    request(url, env, credentials) {
+      const creds = twilioCredentials.safeParse(credentials);
+      if (!creds.success) return null;
+      const apiBase = twilioAdapter.apiBase(env);
+      const path = twilioMediaPath(url, apiBase, creds.data.accountSid);
+      if (!path) return null;
+      return { url: `${apiBase}${path}`, headers: new Headers({ authorization: basicAuth(creds.data) }) };
+    },
+    // DELETE /2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}.json: 204 once gone.
+    async delete(file, context) {
+      const creds = twilioCredentials.safeParse(context.credentials);
+      if (!creds.success || !SID.test(file.carrierMessageId) || !MEDIA_SID.test(file.carrierMediaId)) {
+        return false;
+      }
+      const result = await carrierFetch(
+        context,
+        `${context.apiBase}/2010-04-01/Accounts/${creds.data.accountSid}/Messages/${file.carrierMessageId}/Media/${file.carrierMediaId}.json`,
+        { method: "DELETE", headers: { authorization: basicAuth(creds.data) } },
+      );
+      return "response" in result && (result.response.status === 204 || result.response.status === 404);
+    },
+  },
+
   async send(request, context) {
     const creds = twilioCredentials.safeParse(context.credentials);
     if (!creds.success) return misconfigured("The clinic number has no Twilio credentials.");
@@ -182,6 +256,8 @@ export const twilioAdapter: CarrierAdapter<Params, TwilioCredentials> = {
       // Our id rides in the callback URL (never PHI), so callbacks match even if Twilio's answer is lost.
       StatusCallback: `${context.publicBaseUrl}/webhooks/twilio/status?m=${request.messageId}`,
     });
+    // MMS: one MediaUrl field per file (twilio.com/docs/messaging/api/message-resource#create-a-message-resource).
+    for (const url of request.mediaUrls ?? []) form.append("MediaUrl", url);
     const result = await carrierFetch(
       context,
       `${context.apiBase}/2010-04-01/Accounts/${accountSid}/Messages.json`,

@@ -130,6 +130,11 @@ export async function deleteMessagesByIds(db: Db, numberId: number, ids: readonl
   await db.run(
     sql`delete from mentions where message_id in (select id from messages where number_id = ${numberId} and id in (select value from json_each(${list})))`,
   );
+  // Photos' rows go too (their foreign key would block the delete); the R2 objects stay where they are,
+  // under media/<org>/<message>/<n>, named by the archived message's id (jobs/prune-and-archive.ts).
+  await db.run(
+    sql`delete from message_media where message_id in (select id from messages where number_id = ${numberId} and id in (select value from json_each(${list})))`,
+  );
   const result = await db.run(
     sql`delete from messages where number_id = ${numberId} and id in (select value from json_each(${list}))`,
   );

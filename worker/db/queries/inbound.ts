@@ -17,6 +17,9 @@ import { previewOf } from "../../shared/preview";
 import type { LiveEvent } from "../../shared/live-protocol";
 import { rowToLiveEvent, type NewLiveEvent } from "./live-events";
 import { setOptOutWhere } from "./opt-outs";
+import { inboundMediaStatements, type InboundMediaRow } from "./media";
+import { PHOTO_PREVIEW } from "../../shared/media";
+import { mediaFileName } from "../../messaging/media";
 
 export type InboundRow = {
   number: ClinicNumber;
@@ -31,6 +34,8 @@ export type InboundRow = {
   keyword: KeywordMatch | null;
   /** The opt-out word of a text that may be an opt-out: a review waits for staff, stored with the message. */
   possibleOptOut: string | null;
+  /** Its photos and files, pending or already refused (messaging/media-copy.ts planInboundMedia). */
+  media: readonly InboundMediaRow[];
   now: number;
 };
 
@@ -39,7 +44,8 @@ export type StoredInbound = { message: Message; live: LiveEvent };
 /**
  * Stores one inbound text in ONE D1 batch (one transaction): the event id, the conversation, the message,
  * its live event (so the fan-out after the answer is one Durable Object call, with no D1 round trip), the
- * conversation's preview and unread flag, and an opt-out or opt-in. The message insert is
+ * conversation's preview and unread flag, its photos' rows (pending: copied after the answer), and an
+ * opt-out or opt-in. The message insert is
  * `ON CONFLICT DO NOTHING` on (carrier, carrier_message_id), so a webhook delivered twice, or twenty times at
  * once, stores one row. Later statements must only act when THIS request inserted the row: the row carries
  * a random per-request nonce in idempotency_key (unused for inbound texts otherwise), and they test for it.
@@ -99,6 +105,16 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
       appointmentReply: null,
       createdAt: now,
       updatedAt: now,
+      // No URLs yet: a file is served only once stored, and the event is sent again then.
+      media: row.media.map((m) => ({
+        n: m.n,
+        contentType: m.contentType,
+        size: m.size,
+        fileName: mediaFileName(m.n, m.contentType),
+        state: m.state,
+        note: m.state === "failed" ? m.note : null,
+        url: null,
+      })),
     },
   } satisfies NewLiveEvent;
   const live = db
@@ -122,8 +138,13 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
       : []),
     db
       .update(conversations)
-      .set({ lastMessageAt: now, lastMessagePreview: previewOf(row.body), unread: true })
+      .set({
+        lastMessageAt: now,
+        lastMessagePreview: row.body === "" && row.media.length > 0 ? PHOTO_PREVIEW : previewOf(row.body),
+        unread: true,
+      })
       .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone), inserted)),
+    ...inboundMediaStatements(db, { orgId: number.orgId, numberId: number.id, nonce, now }, row.media),
     ...optOutStatements(db, row, nonce, inserted),
     ...reviewStatements(db, row, nonce),
   ]);

@@ -75,9 +75,9 @@ export async function insertOutbound(
 }
 
 /** The second step of insertOutbound: the conversation moves up the queue, and the send is audited. */
-export async function noteOutboundStored(db: Db, message: Message, now: number) {
+export async function noteOutboundStored(db: Db, message: Message, now: number, preview = message.body) {
   await db.batch([
-    bumpConversation(db, message.conversationId, message.body, now, message.kind),
+    bumpConversation(db, message.conversationId, preview, now, message.kind),
     auditInsert(
       db,
       {

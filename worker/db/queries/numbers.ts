@@ -3,7 +3,11 @@ import type { Db } from "../client";
 import { clinicNumbers, userNumbers, type ClinicNumber } from "../schema";
 
 /** What the API shows of a clinic number: never the credentials, only whether they are set. */
-export type NumberView = Omit<ClinicNumber, "credentialsCiphertext"> & { hasCredentials: boolean };
+export type NumberView = Omit<ClinicNumber, "credentialsCiphertext" | "deleteMediaAfterCopy"> & {
+  hasCredentials: boolean;
+  /** Always sent; optional in the type so fixtures written before photos (issue 14) still compile. */
+  deleteMediaAfterCopy?: boolean;
+};
 
 export function toNumberView(n: ClinicNumber): NumberView {
   const { credentialsCiphertext, ...rest } = n;

@@ -7,3 +7,4 @@ export * from "./messaging";
 export * from "./history";
 export * from "./api";
 export * from "./push";
+export * from "./media";

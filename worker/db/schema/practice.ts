@@ -93,6 +93,8 @@ export const clinicNumbers = sqliteTable(
      * May hold `{opensAt}`. Independent of the doctor's alert above.
      */
     awayMessage: text("away_message"),
+    /** After a verified copy of an inbound photo into R2, delete it from the carrier (Twilio), so PHI does not stay there. */
+    deleteMediaAfterCopy: integer("delete_media_after_copy", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     /** Pushes when nobody answers (shared/escalation.ts, messaging/escalation.ts); null is off. */
     escalation: text("escalation", { mode: "json" }).$type<EscalationSettings>(),
