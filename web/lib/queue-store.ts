@@ -8,6 +8,7 @@ import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import type { Conversation, LiveEvent } from "./queue-types";
 import { previewOf } from "../../worker/shared/preview";
+import { PHOTO_PREVIEW } from "../../worker/shared/media";
 import { matchesSearch, parseSearch } from "../../worker/shared/search";
 import type { QueueView } from "../../worker/shared/team";
 import { session } from "./session";
@@ -196,6 +197,8 @@ export function applyToList(event: LiveEvent) {
         return;
       }
       if (message.createdAt < row.lastMessageAt) return;
+      // The same text again (its photos landed in R2): not new activity, so a read row stays read.
+      const again = message.createdAt === row.lastMessageAt;
       setQueue(
         "list",
         "conversations",
@@ -203,8 +206,9 @@ export function applyToList(event: LiveEvent) {
           const target = rows.find((c) => c.id === event.conversationId);
           if (!target) return;
           target.lastMessageAt = message.createdAt;
-          target.lastMessagePreview = previewOf(message.body);
-          if (message.direction === "in") target.unread = true;
+          target.lastMessagePreview =
+            message.body === "" && message.media?.length ? PHOTO_PREVIEW : previewOf(message.body);
+          if (message.direction === "in" && !again) target.unread = true;
           rows.sort(byActivity);
         }),
       );
