@@ -179,9 +179,10 @@ export function AttachedPhotos(props: { attachments: Attachments; disabled: bool
                   type="button"
                   class="button small"
                   disabled={props.disabled}
+                  aria-label={`Remove ${a.file.name}`}
                   onClick={() => props.attachments.remove(a.key)}
                 >
-                  Remove<span class="visually-hidden"> {a.file.name}</span>
+                  Remove
                 </button>
               </li>
             )}

@@ -63,9 +63,13 @@ export function MediaList(props: Props) {
                   {(url) => (
                     <p class="media-chip">
                       <span>{chipLabel(m)}</span>
-                      <a class="button small" href={downloadUrl(url())} download={m.fileName}>
+                      <a
+                        class="button small"
+                        href={downloadUrl(url())}
+                        download={m.fileName}
+                        aria-label={`Download ${m.fileName}`}
+                      >
                         Download
-                        <span class="visually-hidden"> {m.fileName}</span>
                       </a>
                     </p>
                   )}
