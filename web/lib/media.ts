@@ -19,6 +19,8 @@ import { call } from "./api";
 /** What `POST /api/conversations/:id/uploads` answers (201). */
 export type Upload = { id: string; contentType: string; size: number };
 
+const UPLOAD_MAX_MB = Math.floor(UPLOAD_MAX_BYTES / (1024 * 1024));
+
 /** What the file picker offers: only the types the worker takes. */
 export const UPLOAD_ACCEPT = UPLOAD_IMAGE_TYPES.join(",");
 
@@ -83,7 +85,7 @@ export function chipLabel(media: Pick<MessageMedia, "contentType" | "size">): st
 export function uploadRefusal(file: { name: string; type: string; size: number }): string | null {
   if (!isUploadImageType(file.type)) return `${file.name} is not a JPEG, PNG, GIF or WebP image.`;
   if (file.size > UPLOAD_MAX_BYTES) {
-    return `${file.name} is ${formatBytes(file.size) ?? ""}; a photo may be at most ${formatBytes(UPLOAD_MAX_BYTES) ?? ""}.`;
+    return `${file.name} is ${formatBytes(file.size) ?? ""}: a photo may be at most ${UPLOAD_MAX_MB} MB.`;
   }
   if (file.size === 0) return `${file.name} is empty.`;
   return null;
