@@ -32,6 +32,7 @@ export function MediaList(props: Props) {
     ),
   );
   const [open, setOpen] = createSignal<number | null>(null);
+  let opener: HTMLElement | null = null;
 
   return (
     <Show when={ordered().length > 0}>
@@ -53,7 +54,10 @@ export function MediaList(props: Props) {
                     <button
                       type="button"
                       class="media-thumb"
-                      onClick={() => setOpen(viewable().findIndex((v) => v.n === m.n))}
+                      onClick={(e) => {
+                        opener = e.currentTarget;
+                        setOpen(viewable().findIndex((v) => v.n === m.n));
+                      }}
                     >
                       <img src={url()} alt={alt(m)} loading="lazy" decoding="async" />
                     </button>
@@ -80,7 +84,12 @@ export function MediaList(props: Props) {
         </For>
       </ul>
       <Show when={open() !== null && viewable().length > 0}>
-        <MediaViewer images={viewable()} start={open() ?? 0} onClose={() => setOpen(null)} />
+        <MediaViewer
+          images={viewable()}
+          start={open() ?? 0}
+          returnTo={opener}
+          onClose={() => setOpen(null)}
+        />
       </Show>
     </Show>
   );

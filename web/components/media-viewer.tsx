@@ -9,6 +9,8 @@ type Props = {
   /** Which image opens first. */
   start: number;
   onClose: () => void;
+  /** Where focus goes on close; by default whatever had it on open (Safari does not focus a clicked button). */
+  returnTo?: HTMLElement | null;
 };
 
 const FOCUSABLE = 'a[href], button:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -26,7 +28,8 @@ export function MediaViewer(props: Props) {
   let dialog: HTMLDivElement | undefined;
   let close: HTMLButtonElement | undefined;
   // The opener, read before focus moves into the dialog.
-  const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  const opener =
+    props.returnTo ?? (document.activeElement instanceof HTMLElement ? document.activeElement : null);
 
   onMount(() => close?.focus());
   onCleanup(() => {
