@@ -1,4 +1,4 @@
-import { createMemo, createSignal, createUniqueId, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, createUniqueId, on, Show } from "solid-js";
 import { messageOf } from "../lib/api";
 import { MESSAGE_MAX_LENGTH, MESSAGE_MAX_LENGTH_TEXT, NOTE_MAX_LENGTH } from "../../worker/shared/messages";
 import { measureDraft } from "../../worker/shared/segments";
@@ -7,12 +7,21 @@ import { Alert } from "./ui/Alert";
 import { NoteMentions, NoteSwitch } from "./note-switch";
 import { fillQuickReply, QuickReplyPicker, UnfilledPlaceholders } from "./quick-reply-picker";
 import { SendLater, type SendLaterChoice } from "./send-later";
+import { AttachedPhotos, AttachPhotoButton, createAttachments } from "./attach-photos";
 
 type Props = {
   /** The textarea's accessible name, e.g. "Reply to Maria Alvarez". */
   label: string;
-  /** Sends one composed text; the key is the same for every try of the same text. `later`: send-later. */
-  onSend: (body: string, idempotencyKey: string, later?: SendLaterChoice) => Promise<void>;
+  /**
+   * Sends one composed text; the key is the same for every try of the same text. `later`: send-later.
+   * `uploadIds`: the attached photos, already uploaded (MMS); then `body` may be empty.
+   */
+  onSend: (
+    body: string,
+    idempotencyKey: string,
+    later?: SendLaterChoice,
+    uploadIds?: string[],
+  ) => Promise<void>;
   /** Offer **Send later** (replies in a conversation). */
   sendLater?: boolean;
   /** Shown above the box while something needs care first (a possible opt-out nobody has decided). */
@@ -21,7 +30,7 @@ type Props = {
   onNote?: (body: string, idempotencyKey: string) => Promise<void>;
   /** What quick-reply placeholders are filled with; without it the Quick replies button is not shown. */
   fillContext?: () => FillContext;
-  /** For the note's "Mentions:" line. */
+  /** For the note's "Mentions:" line, and where attached photos are uploaded (no **Attach photo** without it). */
   conversationId?: number;
   authorId?: number | null;
   /** Presence: the box got focus, or the draft changed (typing frames; what was seen when a draft began). */
@@ -47,6 +56,23 @@ export function Composer(props: Props) {
   // A quick reply's placeholders that could not be filled stay in the text until someone edits them away.
   const unfilled = createMemo(() => (noting() ? [] : placeholdersIn(draft())));
   let box: HTMLTextAreaElement | undefined;
+  // Photos: only in a conversation (uploads belong to one), and never on an internal note.
+  const attaching = () => props.conversationId !== undefined && !noting();
+  const photos = createAttachments(attaching);
+  const [uploading, setUploading] = createSignal<string | null>(null);
+  // Other photos are a different send: it must not reuse the key of the one that failed.
+  createEffect(
+    on(
+      photos.files,
+      () => {
+        key = null;
+        setError(null);
+      },
+      { defer: true },
+    ),
+  );
+  const withPhotos = () => attaching() && photos.files().length > 0;
+  const empty = () => draft().trim() === "" && !withPhotos();
 
   function edit(value: string) {
     setDraft(value);
@@ -78,12 +104,12 @@ export function Composer(props: Props) {
   }
 
   async function send(later?: SendLaterChoice) {
-    if (sending() || draft().trim() === "") return;
+    if (sending() || empty()) return;
     // A note reaches no patient, so a colleague's reply is no reason to ask.
     if (!noting() && props.beforeSend && !(await props.beforeSend())) return;
     // Read again: the draft may have been edited while Send asked.
     const body = draft();
-    if (sending() || body.trim() === "") return;
+    if (sending() || empty()) return;
     const refused = refusal(body);
     if (refused) {
       setError(refused);
@@ -93,7 +119,15 @@ export function Composer(props: Props) {
     setSending(true);
     setError(null);
     try {
+      const conversationId = props.conversationId;
       if (noting() && props.onNote) await props.onNote(body, key);
+      else if (withPhotos() && conversationId !== undefined) {
+        const uploadIds = await photos.upload(conversationId, (done, total) =>
+          setUploading(done < total ? `Uploading photo ${done + 1} of ${total}…` : "Sending…"),
+        );
+        await props.onSend(body, key, later, uploadIds);
+        photos.clear();
+      }
       // A plain send keeps its two-argument call.
       else await (later ? props.onSend(body, key, later) : props.onSend(body, key));
       key = null;
@@ -103,6 +137,7 @@ export function Composer(props: Props) {
       setError(messageOf(err));
     } finally {
       setSending(false);
+      setUploading(null);
     }
   }
 
@@ -111,7 +146,9 @@ export function Composer(props: Props) {
   return (
     <form
       class="composer"
+      classList={{ "drop-here": photos.dragging() }}
       aria-label="Compose a text"
+      {...photos.target}
       onSubmit={(e) => {
         e.preventDefault();
         void send();
@@ -167,6 +204,9 @@ export function Composer(props: Props) {
         }}
       />
       <UnfilledPlaceholders id={`${id}-unfilled`} placeholders={unfilled()} />
+      <Show when={attaching()}>
+        <AttachedPhotos attachments={photos} disabled={sending()} />
+      </Show>
       <Show when={noting() && props.conversationId !== undefined}>
         <NoteMentions
           conversationId={props.conversationId ?? 0}
@@ -184,6 +224,9 @@ export function Composer(props: Props) {
               setError(null);
             }}
           />
+        </Show>
+        <Show when={attaching()}>
+          <AttachPhotoButton attachments={photos} disabled={sending()} />
         </Show>
         <Show when={props.fillContext && !noting()}>
           <button
@@ -204,19 +247,37 @@ export function Composer(props: Props) {
             </p>
           }
         >
-          <p class="counter" id={`${id}-count`}>
-            {plural(counter().characters, "character")} · {plural(counter().segments, "segment")} ·{" "}
-            {counter().encoding}
-          </p>
+          <Show
+            when={withPhotos()}
+            fallback={
+              <p class="counter" id={`${id}-count`}>
+                {plural(counter().characters, "character")} · {plural(counter().segments, "segment")} ·{" "}
+                {counter().encoding}
+              </p>
+            }
+          >
+            {/* With a photo the whole text goes as one MMS: segments and encoding no longer apply. */}
+            <p class="counter" id={`${id}-count`}>
+              {plural(counter().characters, "character")} · MMS · {plural(photos.files().length, "photo")}
+            </p>
+          </Show>
         </Show>
         <Show when={props.sendLater && !noting()}>
-          <SendLater disabled={sending() || draft().trim() === ""} onPick={(later) => void send(later)} />
+          {/* Photos wait for no one: an upload is kept for the next send, not for a scheduled one. */}
+          <SendLater disabled={sending() || empty() || withPhotos()} onPick={(later) => void send(later)} />
         </Show>
-        <button type="submit" class="button primary" disabled={sending() || draft().trim() === ""}>
+        <button type="submit" class="button primary" disabled={sending() || empty()}>
           {sending() ? "Sending…" : "Send"}
         </button>
       </div>
-      <Show when={!noting() && counter().nonGsm.length > 0}>
+      <Show when={uploading()}>
+        {(status) => (
+          <p class="hint" role="status">
+            {status()}
+          </p>
+        )}
+      </Show>
+      <Show when={!noting() && !withPhotos() && counter().nonGsm.length > 0}>
         <p class="counter-warning" role="status">
           {counter()
             .nonGsm.map((c) => `“${c}”`)

@@ -95,15 +95,14 @@ export function ConversationView(props: Props) {
     }
   }
 
-  async function send(body: string, idempotencyKey: string, later?: SendLaterChoice) {
+  async function send(body: string, idempotencyKey: string, later?: SendLaterChoice, uploadIds?: string[]) {
     const id = thread.id;
     if (id === null) return;
+    // Photos (MMS): the ids of the files the composer just uploaded.
+    const json = { body, idempotencyKey, ...later, ...(uploadIds?.length ? { uploadIds } : {}) };
     try {
       const { message } = await call(
-        api.api.conversations[":id"].messages.$post({
-          param: { id: String(id) },
-          json: { body, idempotencyKey, ...later },
-        }),
+        api.api.conversations[":id"].messages.$post({ param: { id: String(id) }, json }),
       );
       upsertMessage(message);
       nearBottom = true;

@@ -4,6 +4,7 @@ import type { LiveMessage } from "../lib/queue-types";
 import { AppointmentChip } from "./appointment-chip";
 import { AppointmentLine } from "./appointment-line";
 import { EventLine } from "./event-line";
+import { MediaList } from "./media-list";
 import { isScheduled, ScheduledText } from "./scheduled-text";
 
 type Props = {
@@ -56,7 +57,11 @@ function TextBubble(props: Props) {
   return (
     <li class="bubble-row" classList={{ out: m().direction === "out", in: m().direction === "in" }}>
       <div class="bubble">
-        <p class="bubble-body">{m().body}</p>
+        {/* A text that is only photos has no body line, only its pictures. */}
+        <Show when={m().body !== "" || !m().media?.length}>
+          <p class="bubble-body">{m().body}</p>
+        </Show>
+        <MediaList media={m().media ?? []} from={m().direction === "in" ? "the patient" : "the clinic"} />
         <p class="bubble-meta">
           <span class="sender">{senderLabel(m(), props.patientName)}</span>
           <span aria-hidden="true"> · </span>

@@ -4,6 +4,7 @@ import { api, call, messageOf } from "../lib/api";
 import { CARRIER_OPTIONS, type Carrier, type NumberView } from "../lib/admin";
 import { formatPhone } from "../../worker/shared/phone";
 import { TimezoneField } from "./timezone-field";
+import { MediaSettings } from "./media-settings";
 import { FormActions } from "./ui/FormActions";
 import { SelectField } from "./ui/SelectField";
 import { TextField } from "./ui/TextField";
@@ -148,6 +149,7 @@ export function NumberForm(props: Props) {
               value={form.authToken}
               onValue={(v) => setForm("authToken", v)}
             />
+            <MediaSettings number={props.number} />
           </fieldset>
         </Match>
         <Match when={form.carrier === "telnyx"}>

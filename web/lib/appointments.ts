@@ -2,8 +2,7 @@
  * Reminder replies on the staff screen: how a reminder's appointment reads, and the staff correction of how a
  * patient's reply was read. The shapes are the shared contract (worker/shared/reminders.ts).
  */
-import type { ClientResponse } from "hono/client";
-import { call } from "./api";
+import { api, call } from "./api";
 import { session } from "./session";
 import { applyToList } from "./queue-store";
 import { thread, upsertMessage } from "./thread-store";
@@ -57,26 +56,17 @@ export function clinicTimeZone(): string | undefined {
   return zone ? zone : undefined;
 }
 
-type CorrectionAnswer = { message: LiveMessage };
-
-/**
- * Staff say what a reply really meant. Plain fetch: the Hono RPC type of this route lives on the Worker side;
- * `call` still reads the API's one error shape, so a refusal arrives as an ApiError with the server's words.
- */
+/** Staff say what a reply really meant; a refusal arrives as an ApiError with the server's words. */
 export async function correctAppointmentReply(
   conversationId: number,
   messageId: number,
   correction: AppointmentCorrection,
 ): Promise<LiveMessage> {
-  const path = `/api/conversations/${String(conversationId)}/messages/${String(messageId)}/appointment-reply`;
-  const request = fetch(path, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ correction }),
-  });
-  // A fetch Response is what the RPC client returns too; the cast names the 200 body this route promises.
   const { message } = await call(
-    request as unknown as Promise<ClientResponse<CorrectionAnswer, 200, "json">>,
+    api.api.conversations[":id"].messages[":messageId"]["appointment-reply"].$post({
+      param: { id: String(conversationId), messageId: String(messageId) },
+      json: { correction },
+    }),
   );
   // The live event follows for every screen; this one shows the answer at once (applying both is harmless).
   upsertMessage(message);

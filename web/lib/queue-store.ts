@@ -8,6 +8,7 @@ import { createStore, produce, reconcile } from "solid-js/store";
 import { api, call, messageOf } from "./api";
 import type { Conversation, LiveEvent } from "./queue-types";
 import { previewOf } from "../../worker/shared/preview";
+import { PHOTO_PREVIEW } from "../../worker/shared/media";
 import { matchesSearch, parseSearch } from "../../worker/shared/search";
 import type { QueueView } from "../../worker/shared/team";
 import { session } from "./session";
@@ -245,10 +246,10 @@ export function applyToList(event: LiveEvent) {
         return;
       }
       applyAttention(row.id, attentionAfterMessage(row, message));
-      // A reply re-read (classified, corrected) comes again as the same message: no new activity, and the
-      // row must not turn unread again for a text someone already read.
       if (message.createdAt < row.lastMessageAt) return;
-      if (message.appointmentReply !== undefined && message.createdAt === row.lastMessageAt) return;
+      // The same text again (its photos landed in R2, its reminder reading changed): not new activity, so a
+      // read row stays read.
+      const again = message.createdAt === row.lastMessageAt;
       setQueue(
         "list",
         "conversations",
@@ -256,8 +257,9 @@ export function applyToList(event: LiveEvent) {
           const target = rows.find((c) => c.id === event.conversationId);
           if (!target) return;
           target.lastMessageAt = message.createdAt;
-          target.lastMessagePreview = previewOf(message.body);
-          if (message.direction === "in") target.unread = true;
+          target.lastMessagePreview =
+            message.body === "" && message.media?.length ? PHOTO_PREVIEW : previewOf(message.body);
+          if (message.direction === "in" && !again) target.unread = true;
           rows.sort(byActivity);
         }),
       );

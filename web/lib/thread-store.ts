@@ -140,9 +140,12 @@ export function applyToThread(event: LiveEvent) {
   if (thread.id === null) return;
   if (replay) replay.push(event);
   switch (event.type) {
-    case "message":
+    case "message": {
       if (event.conversationId !== thread.id) return;
+      // A text sent again (its photos landed, or failed) is an update, not a new inbound text.
+      const known = thread.messages.some((m) => m.id === event.message.id);
       upsertMessage(event.message);
+      if (known) return;
       // The server marks the conversation unread on every inbound text (until someone reads it).
       if (open && event.message.direction === "in") {
         setThread("conversation", "unread", true);
@@ -150,6 +153,7 @@ export function applyToThread(event: LiveEvent) {
         void refreshOptOutHistory(open.id);
       }
       return;
+    }
     case "message_status":
       if (event.conversationId !== thread.id) return;
       setThread(

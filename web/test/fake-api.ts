@@ -4,7 +4,8 @@
  */
 import { vi } from "vitest";
 
-export type Sent = { method: string; url: URL; body: string | null };
+/** `raw`: a body that is not text (an uploaded file), as it was passed to fetch. */
+export type Sent = { method: string; url: URL; body: string | null; headers: Headers; raw: unknown };
 type Answer = { status?: number; json: unknown } | ((request: Sent) => { status?: number; json: unknown });
 
 export function fakeApi(routes: Record<string, Answer>) {
@@ -13,7 +14,7 @@ export function fakeApi(routes: Record<string, Answer>) {
     const url = new URL(input instanceof Request ? input.url : input, "http://localhost");
     const method = (init?.method ?? "GET").toUpperCase();
     const body = typeof init?.body === "string" ? init.body : null;
-    const request = { method, url, body };
+    const request = { method, url, body, headers: new Headers(init?.headers), raw: init?.body ?? null };
     sent.push(request);
     const route = routes[`${method} ${url.pathname}`];
     // An unplanned request shows up on screen (and in the failure output) instead of as a vague rejection.
