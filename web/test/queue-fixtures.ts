@@ -21,6 +21,7 @@ function clinicNumber(fields: Pick<NumberView, "id" | "e164" | "label" | "carrie
     awayMessage: null,
     createdAt: 0,
     hasCredentials: fields.carrier !== "simulator",
+    phoneDisplay: `(${fields.e164.slice(2, 5)}) ${fields.e164.slice(5, 8)}-${fields.e164.slice(8)}`,
     ...fields,
   } satisfies NumberView;
 }
