@@ -81,7 +81,7 @@ export function giveElementsASize() {
   vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue(
     DOMRect.fromRect({ x: 0, y: 0, width: 400, height: 600 }),
   );
-  // @tanstack/virtual-core sizes its viewport from clientWidth/clientHeight.
+  // The virtual list sizes its viewport from clientHeight (conversation-list.tsx).
   vi.spyOn(Element.prototype, "clientHeight", "get").mockReturnValue(600);
   vi.spyOn(Element.prototype, "clientWidth", "get").mockReturnValue(400);
 }
