@@ -120,7 +120,12 @@ export async function runWeight(server?: Server) {
     const timeTo = async (url: string, ready: (p: Page) => Promise<unknown>) => {
       // A new context each run: cold HTTP cache, as a first visit of the day.
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.addCookies([{ name: name ?? "", value: value ?? "", url: own.base }]);
+      // A __Host- cookie must be Secure with no Domain attribute: Chromium refuses it given as `url` on
+      // http://, but takes it host-only by host and path (and sends it to 127.0.0.1, a trustworthy origin).
+      const host = new URL(own.base).hostname;
+      await context.addCookies([
+        { name: name ?? "", value: value ?? "", domain: host, path: "/", secure: true },
+      ]);
       const page = await context.newPage();
       const requested: URL[] = [];
       page.on("request", (request) => requested.push(new URL(request.url())));
