@@ -19,7 +19,7 @@ import { runQueue } from "./queue.ts";
 import { ROOT } from "./lib/server.ts";
 import { runScale } from "./scale.ts";
 import { runScheduled, scheduledOnTime } from "./scheduled.ts";
-import { runWeight } from "./weight.ts";
+import { runWeight, weightVerdicts } from "./weight.ts";
 
 const ALL = [
   "ingest",
@@ -101,7 +101,7 @@ for (const name of chosen) {
     const run = spawnSync(process.execPath, [path.join(ROOT, "bench/history.ts")], { stdio: "inherit" });
     verdict(run.status === 0, "history bench ran");
   } else if (name === "weight") {
-    await runWeight();
+    for (const v of weightVerdicts(await runWeight())) verdict(v.ok, v.text);
   } else if (name === "scale") {
     await runScale();
   } else {

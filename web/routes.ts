@@ -6,6 +6,8 @@ import { lazy } from "solid-js";
 import type { RouteDefinition } from "@solidjs/router";
 import { AppShell } from "./components/app-shell";
 import { redirectTo } from "./components/redirect";
+import { loadFirstScreen } from "./lib/queue-store";
+import { session } from "./lib/session";
 
 export const routes: RouteDefinition[] = [
   { path: "/login", component: lazy(() => import("./pages/login")) },
@@ -15,7 +17,16 @@ export const routes: RouteDefinition[] = [
     component: AppShell,
     children: [
       { path: "/", component: redirectTo("/queue") },
-      { path: "/queue", component: lazy(() => import("./pages/queue")) },
+      {
+        path: "/queue",
+        component: lazy(() => import("./pages/queue")),
+        // Runs as the route matches, before the shell mounts: the first load asks once for everything
+        // the queue shows, in parallel with the page's chunk (the shell's own ask joins this one).
+        preload: ({ location }) => {
+          const number = location.query.number;
+          if (session.status === "unknown") void loadFirstScreen(Array.isArray(number) ? number[0] : number);
+        },
+      },
       { path: "/rolodex", component: lazy(() => import("./pages/rolodex")) },
       {
         path: "/settings",

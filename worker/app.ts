@@ -15,6 +15,7 @@ import { noStore } from "./middleware/no-store";
 import { requireAdmin, requireSession } from "./middleware/session";
 import { requireApiKey } from "./middleware/api-key";
 import { accountRoutes, signInRoutes } from "./routes/auth";
+import { bootstrapRoutes } from "./routes/bootstrap";
 import { adminUserRoutes } from "./routes/admin-users";
 import { adminNumberRoutes, numberRoutes } from "./routes/admin-numbers";
 import { adminSettingsRoutes } from "./routes/admin-settings";
@@ -149,6 +150,7 @@ const adminRoutes = new Hono<StaffEnv>()
 const staffRoutes = new Hono<StaffEnv>()
   .use(requireSession)
   .route("/auth", accountRoutes)
+  .route("/bootstrap", bootstrapRoutes)
   .route("/numbers", numberRoutes)
   .route("/patients", patientRoutes)
   .route("/exports", exportRoutes)

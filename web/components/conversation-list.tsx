@@ -1,5 +1,4 @@
-import { createVirtualizer } from "@tanstack/solid-virtual";
-import { createEffect, createMemo, createSignal, For, Show } from "solid-js";
+import { createEffect, createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { conversationName } from "../lib/queue-format";
 import type { Conversation } from "../lib/queue-types";
 import { ConversationRow } from "./conversation-row";
@@ -9,6 +8,8 @@ import { RowMenu } from "./row-menu";
 export const ROW_HEIGHT = 68;
 /** Start fetching the next page this many rows before the end, so scrolling rarely waits. */
 const PREFETCH_ROWS = 10;
+/** Rows kept in the DOM beyond each edge of the view, so a fast scroll does not show blank space. */
+const OVERSCAN = 8;
 
 type Props = {
   conversations: Conversation[];
@@ -24,30 +25,45 @@ type Props = {
 type Menu = { conversation: Conversation; x: number; y: number; returnFocus: HTMLElement };
 
 /**
- * The queue list, virtualised (@tanstack/solid-virtual): only the rows in view exist in the DOM, so a
- * practice with thousands of conversations scrolls as smoothly as one with ten.
+ * The queue list, virtualised: only the rows in view exist in the DOM, so a practice with thousands of
+ * conversations scrolls as smoothly as one with ten. Rows have one fixed height, so which rows are in view is
+ * arithmetic on the scroll position (no measuring, and no virtualisation library in the first screen's code).
  */
 export function ConversationList(props: Props) {
   let scroller: HTMLDivElement | undefined;
   const [menu, setMenu] = createSignal<Menu | null>(null);
+  const [scrollTop, setScrollTop] = createSignal(0);
+  const [viewHeight, setViewHeight] = createSignal(0);
 
-  const virtualizer = createVirtualizer({
-    get count() {
-      return props.conversations.length;
-    },
-    getScrollElement: () => scroller ?? null,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    getItemKey: (index) => props.conversations[index]?.id ?? index,
+  onMount(() => {
+    const element = scroller;
+    if (!element) return;
+    const measure = () => {
+      setViewHeight(element.clientHeight);
+      setScrollTop(element.scrollTop);
+    };
+    measure();
+    element.addEventListener("scroll", measure, { passive: true });
+    // The list shares the screen with the thread on narrow layouts: its height changes without a scroll.
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(measure);
+    observer?.observe(element);
+    onCleanup(() => {
+      element.removeEventListener("scroll", measure);
+      observer?.disconnect();
+    });
   });
 
   /** Rows in view, keyed by conversation, so a row (and the focus in it) follows its conversation on re-sort. */
   const visible = createMemo(() => {
-    const items = virtualizer.getVirtualItems();
+    const first = Math.max(0, Math.floor(scrollTop() / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(
+      props.conversations.length,
+      Math.ceil((scrollTop() + viewHeight()) / ROW_HEIGHT) + OVERSCAN,
+    );
     const rows: { conversation: Conversation; top: number; index: number }[] = [];
-    for (const item of items) {
-      const conversation = props.conversations[item.index];
-      if (conversation) rows.push({ conversation, top: item.start, index: item.index });
+    for (let index = first; index < last; index++) {
+      const conversation = props.conversations[index];
+      if (conversation) rows.push({ conversation, top: index * ROW_HEIGHT, index });
     }
     return rows;
   });
@@ -73,7 +89,7 @@ export function ConversationList(props: Props) {
         <ul
           class="conv-list"
           aria-label="Conversations"
-          style={{ height: `${virtualizer.getTotalSize()}px` }}
+          style={{ height: `${props.conversations.length * ROW_HEIGHT}px` }}
         >
           <For each={conversations()}>
             {(conversation) => (

@@ -1,9 +1,11 @@
 import { createUniqueId, For } from "solid-js";
-import { formatPhone } from "../../worker/shared/phone";
 import type { ClinicNumber } from "../lib/queue-types";
 
+type Shown = ClinicNumber & { phoneDisplay: string };
+
 type Props = {
-  numbers: readonly ClinicNumber[];
+  /** Each with the server's display form of its phone (so the phone library stays out of this chunk). */
+  numbers: readonly Shown[];
   value: number | null;
   unread: Record<number, number>;
   onChange: (numberId: number) => void;
@@ -12,9 +14,9 @@ type Props = {
 /** Top left of the queue: the clinic numbers this user may see, each with its unread count. */
 export function NumberPicker(props: Props) {
   const id = createUniqueId();
-  const label = (n: ClinicNumber) => {
+  const label = (n: Shown) => {
     const unread = props.unread[n.id] ?? 0;
-    return `${n.label} · ${formatPhone(n.e164)}${unread > 0 ? ` (${unread} unread)` : ""}`;
+    return `${n.label} · ${n.phoneDisplay}${unread > 0 ? ` (${unread} unread)` : ""}`;
   };
   return (
     <div class="field number-picker">

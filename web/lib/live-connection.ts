@@ -7,7 +7,15 @@ import { connectLive, type LiveSocket, type LiveState } from "./live-socket";
 import { reportLiveness } from "./live-state";
 import { announceInbound, announceMention, type Prefs } from "./notifications";
 import { connectPresence, receivePresence } from "./presence";
-import { loadList, loadSummary, markRead, queue, applyToList, refreshSummarySoon } from "./queue-store";
+import {
+  loadList,
+  loadSummary,
+  markRead,
+  queue,
+  applyToList,
+  refreshSummarySoon,
+  takeFirstCursor,
+} from "./queue-store";
 import type { ClinicNumber, LiveEvent } from "./queue-types";
 import { applyToThread, openThread, thread } from "./thread-store";
 import { announceTeamChange } from "./team-notices";
@@ -62,9 +70,12 @@ async function resync(numberId: number) {
 export function startLive(numbers: readonly ClinicNumber[], hooks: LiveHooks): () => void {
   const states: LiveState[] = numbers.map(() => "connecting");
   reportLiveness(states);
+  // Every number's state came with the first screen's bootstrap (if this load had one), at this cursor.
+  const cursor = takeFirstCursor();
   const sockets: LiveSocket[] = numbers.map((n, index) =>
     connectLive<LiveEvent>({
       url: socketUrl(n.id),
+      cursor,
       catchUp: (after) =>
         call(api.api.live.events.$get({ query: { after: String(after), numberId: String(n.id) } })),
       resync: () => resync(n.id),

@@ -48,6 +48,11 @@ export type LiveSocketOptions<E extends { cursor: number }> = {
    */
   isExpired?: (error: unknown) => boolean;
   apply: (event: E) => void;
+  /**
+   * Where the screen's state already is (the first screen's bootstrap read it before its lists): the first
+   * connect replays the events after it instead of reloading. Absent, the first connect reloads.
+   */
+  cursor?: number | null;
   /** The number's presence, whole; an empty one when the socket drops (what it showed is no longer known). */
   onPresence?: (frame: PresenceFrame) => void;
   onState?: (state: LiveState) => void;
@@ -80,7 +85,7 @@ export function connectLive<E extends { cursor: number }>(options: LiveSocketOpt
   const random = options.random ?? Math.random;
 
   let socket: SocketLike | null = null;
-  let cursor: number | null = null;
+  let cursor: number | null = options.cursor ?? null;
   let attempt = 0;
   let stopped = false;
   let lastHeard = 0;

@@ -5,13 +5,13 @@
  */
 import { batch } from "solid-js";
 import { createStore, produce, reconcile } from "solid-js/store";
-import { api, call, messageOf } from "./api";
+import { api, ApiError, call, messageOf } from "./api";
 import type { Conversation, LiveEvent } from "./queue-types";
 import { previewOf } from "../../worker/shared/preview";
 import { PHOTO_PREVIEW } from "../../worker/shared/media";
 import { matchesSearch, parseSearch } from "../../worker/shared/search";
 import type { QueueView } from "../../worker/shared/team";
-import { session } from "./session";
+import { loadSession, session } from "./session";
 import {
   attentionAfterMessage,
   attentionAfterState,
@@ -74,10 +74,7 @@ export function loadSummary(): Promise<void> {
     try {
       do {
         summaryAgain = false;
-        const summary = await call(api.api.queue.summary.$get());
-        const counts: Record<number, number> = {};
-        for (const n of summary.numbers) counts[n.numberId] = n.unread;
-        setQueue("unread", reconcile(counts));
+        setUnread(await call(api.api.queue.summary.$get()));
       } while (summaryAgain);
     } catch {
       // Counts are a hint; the next event or reconnect refreshes them.
@@ -86,6 +83,12 @@ export function loadSummary(): Promise<void> {
     }
   })();
   return summaryInFlight;
+}
+
+function setUnread(summary: { numbers: { numberId: number; unread: number }[] }) {
+  const counts: Record<number, number> = {};
+  for (const n of summary.numbers) counts[n.numberId] = n.unread;
+  setQueue("unread", reconcile(counts));
 }
 
 let summaryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -106,8 +109,67 @@ export function showList(
   view: QueueView = "open",
   needsAttention = false,
 ) {
-  setQueue("list", { numberId, q, unreadOnly, view, needsAttention });
+  const wanted = { numberId, q, unreadOnly, view, needsAttention };
+  if (takeSeeded(wanted)) return Promise.resolve();
+  setQueue("list", wanted);
   return loadList();
+}
+
+/** Remembered per browser: the front desk PC of the Westside office opens on Westside. */
+export const NUMBER_KEY = "textdesk.queue.number";
+
+/** The bootstrap's live cursor, until the sockets start from it (live-connection.ts); taken once. */
+let firstCursor: number | null = null;
+export function takeFirstCursor(): number | null {
+  const cursor = firstCursor;
+  firstCursor = null;
+  return cursor;
+}
+
+/** Whether the list holds the bootstrap's page, not yet shown: the queue page's first ask is answered. */
+let seeded = false;
+function takeSeeded(wanted: Partial<ListState>): boolean {
+  const was = seeded;
+  seeded = false;
+  const keys = Object.keys(wanted) as (keyof ListState)[];
+  return was && keys.every((key) => queue.list[key] === wanted[key]);
+}
+
+/**
+ * The first screen of the queue in one request (GET /api/bootstrap): who is signed in, the unread counts,
+ * the first page of the number the URL or this browser chose, and the live cursor, so neither the page nor
+ * the sockets' first sync fetch any of it again. A number this user cannot see (another user's choice on a
+ * shared PC, a removed number) answers 404: then the first visible number's.
+ */
+export function loadFirstScreen(wanted: string | undefined): Promise<void> {
+  const numberId = [wanted, localStorage.getItem(NUMBER_KEY)].find((id) => id && /^[1-9]\d*$/.test(id));
+  const ask = (query: { numberId?: string }) => call(api.api.bootstrap.$get({ query }));
+  return loadSession(async () => {
+    const boot = await ask(numberId ? { numberId } : {}).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404 && numberId) return ask({});
+      throw error;
+    });
+    const { user, org, numbers, unread, queue: first, cursor } = boot;
+    batch(() => {
+      setUnread(unread);
+      if (first) {
+        const { numberId: id, conversations, nextCursor } = first;
+        setQueue("list", {
+          numberId: id,
+          q: "",
+          unreadOnly: false,
+          view: "open",
+          needsAttention: false,
+          nextCursor,
+          error: null,
+        });
+        setQueue("list", "conversations", reconcile(conversations, { key: "id" }));
+        seeded = true;
+      }
+    });
+    firstCursor = cursor;
+    return { user, org, numbers };
+  });
 }
 
 type TeamFields = Pick<Conversation, "state" | "assignedUserId">;

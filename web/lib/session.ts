@@ -32,15 +32,27 @@ export function isAdmin() {
   return session.me?.user?.role === "admin";
 }
 
-/** Asks the server who we are; a 401 lands in the handler above. */
-export async function loadSession() {
-  try {
-    const me = await call(api.api.auth.me.$get());
-    setSession({ status: "signed-in", notice: null });
-    setSession("me", reconcile(me));
-  } catch {
-    if (session.status === "unknown") setSession("status", "signed-out");
-  }
+const askMe = () => call(api.api.auth.me.$get());
+let loading: Promise<void> | null = null;
+
+/**
+ * Asks the server who we are; a 401 lands in the handler above. One question at a time: while one is out, a
+ * second caller shares its answer (the shell asks on mount, and on the queue the first screen's bootstrap,
+ * which answers it too, is already out: queue-store.ts `loadFirstScreen`). `ask` is what answers it.
+ */
+export function loadSession(ask: () => Promise<Me> = askMe): Promise<void> {
+  loading ??= (async () => {
+    try {
+      const me = await ask();
+      setSession({ status: "signed-in", notice: null });
+      setSession("me", reconcile(me));
+    } catch {
+      if (session.status === "unknown") setSession("status", "signed-out");
+    } finally {
+      loading = null;
+    }
+  })();
+  return loading;
 }
 
 /** Throws the API's error (wrong password, too many attempts) for the sign-in form to show. */

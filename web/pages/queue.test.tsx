@@ -23,18 +23,27 @@ function conversations(request: Sent) {
   return { json: { conversations: rows, nextCursor: null } };
 }
 
+const SUMMARY = {
+  windowDays: 10,
+  numbers: [
+    { numberId: 1, unread: 1 },
+    { numberId: 2, unread: 0 },
+  ],
+};
+
 function setup() {
   const api = fakeApi({
-    "GET /api/auth/me": { json: ME_WITH_NUMBERS },
-    "GET /api/queue/summary": {
+    // The first load asks once for the user, the counts and the first page (first-screen.test.tsx).
+    "GET /api/bootstrap": {
       json: {
-        windowDays: 10,
-        numbers: [
-          { numberId: 1, unread: 1 },
-          { numberId: 2, unread: 0 },
-        ],
+        ...ME_WITH_NUMBERS,
+        unread: SUMMARY,
+        queue: { numberId: 1, conversations: [UNKNOWN, ALVAREZ, TEST_PATIENT], nextCursor: null },
+        cursor: 0,
       },
     },
+    "GET /api/auth/me": { json: ME_WITH_NUMBERS },
+    "GET /api/queue/summary": { json: SUMMARY },
     "POST /api/queue/numbers/1/conversations/search": conversations,
     "POST /api/conversations/1/unread": { json: { id: 1, unread: true } },
   });

@@ -1,24 +1,26 @@
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, lazy, on, onCleanup, Show } from "solid-js";
 import { ConversationList } from "../components/conversation-list";
-import { ConversationView } from "../components/conversation-view";
-import { NotificationSettings } from "../components/notification-settings";
 import { NumberPicker } from "../components/number-picker";
 import { AttentionFilter, EmptyView, QueueViews } from "../components/queue-views";
 import type { QueueView } from "../../worker/shared/team";
 import { Alert } from "../components/ui/Alert";
 import { CheckboxField } from "../components/ui/CheckboxField";
 import { TextField } from "../components/ui/TextField";
-import { loadSummary, markUnread, queue, showList, loadList } from "../lib/queue-store";
+import { markUnread, queue, showList, loadList, NUMBER_KEY } from "../lib/queue-store";
 import type { Conversation } from "../lib/queue-types";
 import { session } from "../lib/session";
 import { closeThread, openThread, thread } from "../lib/thread-store";
 
+// What only an opened conversation or a click shows loads then, not with the list: the thread and composer
+// (with the SMS segment counter) are most of the page's code, and the first screen is the list.
 const RolodexStart = lazy(() => import("../components/rolodex-start"));
-
-/** The default view with nothing in it says what to do next; a demo number can be texted from the simulator. */
-/** Remembered per browser: the front desk PC of the Westside office opens on Westside. */
-const NUMBER_KEY = "textdesk.queue.number";
+const ConversationView = lazy(() =>
+  import("../components/conversation-view").then((m) => ({ default: m.ConversationView })),
+);
+const NotificationSettings = lazy(() =>
+  import("../components/notification-settings").then((m) => ({ default: m.NotificationSettings })),
+);
 const SEARCH_DELAY_MS = 250;
 
 /** The text queue: pick a clinic number, find a conversation, read and reply, start one from the Rolodex. */
@@ -46,7 +48,8 @@ export default function QueuePage() {
   let timer: ReturnType<typeof setTimeout> | undefined;
   onCleanup(() => clearTimeout(timer));
 
-  void loadSummary();
+  // The unread counts need no load here: the first screen's bootstrap or the sockets' first sync brought
+  // them, and live events keep them current on every page.
   createEffect(
     on([numberId, query, unreadOnly, view, attentionOnly], ([id, q, unread, v, attention]) => {
       if (id !== null) void showList(id, q, unread, v, attention);

@@ -23,6 +23,7 @@ function clinicNumber(fields: Pick<NumberView, "id" | "e164" | "label" | "carrie
     lastEscalationAt: null,
     createdAt: 0,
     hasCredentials: fields.carrier !== "simulator",
+    phoneDisplay: `(${fields.e164.slice(2, 5)}) ${fields.e164.slice(5, 8)}-${fields.e164.slice(8)}`,
     ...fields,
   } satisfies NumberView;
 }
@@ -86,7 +87,7 @@ export function giveElementsASize() {
   vi.spyOn(HTMLElement.prototype, "getBoundingClientRect").mockReturnValue(
     DOMRect.fromRect({ x: 0, y: 0, width: 400, height: 600 }),
   );
-  // @tanstack/virtual-core sizes its viewport from clientWidth/clientHeight.
+  // The virtual list sizes its viewport from clientHeight (conversation-list.tsx).
   vi.spyOn(Element.prototype, "clientHeight", "get").mockReturnValue(600);
   vi.spyOn(Element.prototype, "clientWidth", "get").mockReturnValue(400);
 }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { PublicEnv, StaffEnv } from "../env";
+import type { Db } from "../db/client";
 import { auditInsert } from "../db/queries/audit";
 import {
   clearLoginThrottle,
@@ -13,12 +14,13 @@ import {
 import { findUserByEmail, getUser, updateUserRow } from "../db/queries/users";
 import { listVisibleNumbers, toNumberView } from "../db/queries/numbers";
 import { getOrganization } from "../db/queries/organizations";
+import { formatPhone } from "../shared/phone";
 import { AppError, unauthorized } from "../lib/errors";
 import { randomToken, sha256Hex } from "../lib/crypto";
 import { DUMMY_HASH, verifyPassword } from "../lib/passwords";
 import { validate } from "../lib/validate";
 import { emailSchema } from "../lib/schemas";
-import { clearSessionCookie, setSessionCookie, viewerOf } from "../middleware/session";
+import { clearSessionCookie, setSessionCookie, viewerOf, type Session } from "../middleware/session";
 import { limitBody } from "../middleware/body-limit";
 import { clientKey } from "../domain/client-key";
 import { closeUserSockets } from "../realtime/close-sockets";
@@ -87,6 +89,24 @@ export const signInRoutes = new Hono<PublicEnv>().post(
   },
 );
 
+/**
+ * The signed-in user, the practice and the numbers they may see: GET /me's answer, and the part of the first
+ * screen's bootstrap (routes/bootstrap.ts) that says who is signed in. Each number carries its display form,
+ * so the web app need not ship the phone library to show the number picker.
+ */
+export async function whoAmI(db: Db, session: Session) {
+  const [user, org, numbers] = await Promise.all([
+    getUser(db, session.org.id, session.user.id),
+    getOrganization(db, session.org.id),
+    listVisibleNumbers(db, viewerOf(session)),
+  ]);
+  return {
+    user,
+    org,
+    numbers: numbers.map((n) => ({ ...toNumberView(n), phoneDisplay: formatPhone(n.e164) })),
+  };
+}
+
 /** The signed-in user's own account; mounted behind requireSession like every staff route. */
 export const accountRoutes = new Hono<StaffEnv>()
   .post("/logout", describeRoute({ tags: ["auth"], summary: "Sign out" }), async (c) => {
@@ -110,16 +130,7 @@ export const accountRoutes = new Hono<StaffEnv>()
       tags: ["auth"],
       summary: "The signed-in user, the practice and the numbers they may see",
     }),
-    async (c) => {
-      const session = c.get("session");
-      const db = c.get("db");
-      const [user, org, numbers] = await Promise.all([
-        getUser(db, session.org.id, session.user.id),
-        getOrganization(db, session.org.id),
-        listVisibleNumbers(db, viewerOf(session)),
-      ]);
-      return c.json({ user, org, numbers: numbers.map(toNumberView) }, 200);
-    },
+    async (c) => c.json(await whoAmI(c.get("db"), c.get("session")), 200),
   )
   .patch(
     "/preferences",

@@ -30,9 +30,11 @@ import { liveMessage, publishLive } from "../messaging/live";
 
 const DAY_MS = 86_400_000;
 
+/** A page of the list when the caller names no size (the first screen's bootstrap always uses it). */
+export const PAGE_SIZE = 50;
 const pageFields = {
   cursor: z.string().max(200).optional(),
-  limit: pageLimit(100, 50),
+  limit: pageLimit(100, PAGE_SIZE),
 };
 /** The unsearched list: the URL carries only flags, the opaque cursor and the size. */
 const listQuery = z.strictObject({
@@ -68,8 +70,24 @@ function decodeCursor(raw: string | undefined): QueueCursor | undefined {
   return { lastMessageAt: Number(match[1]), id: Number(match[2]) };
 }
 
-/** One page of a number's queue, searched or not. */
-async function queuePage(
+/** Unread conversations in the window per number (GET /summary, and the first screen's bootstrap). */
+export async function unreadSummary(db: Db, session: Session, numbers: readonly { id: number }[]) {
+  const counts = await unreadCounts(
+    db,
+    numbers.map((n) => n.id),
+    windowStart(session),
+  );
+  return {
+    windowDays: session.org.queueWindowDays,
+    numbers: numbers.map((n) => ({
+      numberId: n.id,
+      unread: counts.find((x) => x.numberId === n.id)?.unread ?? 0,
+    })),
+  };
+}
+
+/** One page of a number's queue, searched or not (the list routes, and the first screen's bootstrap). */
+export async function queuePage(
   db: Db,
   session: Session,
   numberId: number,
@@ -125,21 +143,7 @@ export const queueRoutes = new Hono<StaffEnv>()
     async (c) => {
       const session = c.get("session");
       const numbers = await listVisibleNumbers(c.get("db"), viewerOf(session));
-      const counts = await unreadCounts(
-        c.get("db"),
-        numbers.map((n) => n.id),
-        windowStart(session),
-      );
-      return c.json(
-        {
-          windowDays: session.org.queueWindowDays,
-          numbers: numbers.map((n) => ({
-            numberId: n.id,
-            unread: counts.find((x) => x.numberId === n.id)?.unread ?? 0,
-          })),
-        },
-        200,
-      );
+      return c.json(await unreadSummary(c.get("db"), session, numbers), 200);
     },
   )
   .get(

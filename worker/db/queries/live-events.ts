@@ -39,6 +39,15 @@ export async function liveEventsAfter(db: Db, numberIds: number[], after: number
 }
 
 /**
+ * The newest cursor: every event up to it is committed (D1 is one SQLite writer, so ids are handed out and
+ * committed in order). A screen that reads this before it reads its lists has missed nothing at or below it.
+ */
+export async function latestCursor(db: Db): Promise<number> {
+  const [latest] = await db.select({ id: max(liveEvents.id) }).from(liveEvents);
+  return latest?.id ?? 0;
+}
+
+/**
  * The lowest cursor a client may still resume from, given the window's start: one before the oldest event
  * inside the window. A cursor below it has missed events that are older than the window, which the hourly
  * prune deletes (or is about to), so replaying from it would silently skip them. Ids are global and grow with

@@ -1,0 +1,111 @@
+import { waitFor, within } from "@solidjs/testing-library";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { resetSession } from "../lib/session";
+import { apiError, fakeApi, type Sent } from "../test/fake-api";
+import { ALVAREZ, giveElementsASize, ME_WITH_NUMBERS, TEST_PATIENT, UNKNOWN } from "../test/queue-fixtures";
+import { renderApp } from "../test/render-app";
+
+const CURSOR = 42;
+
+/** What GET /api/bootstrap answers for a number (worker/routes/bootstrap.ts). */
+function bootstrapOf(numberId: number) {
+  return {
+    json: {
+      ...ME_WITH_NUMBERS,
+      unread: {
+        windowDays: 10,
+        numbers: [
+          { numberId: 1, unread: 1 },
+          { numberId: 2, unread: 3 },
+        ],
+      },
+      queue: { numberId, conversations: [UNKNOWN, ALVAREZ, TEST_PATIENT], nextCursor: null },
+      cursor: CURSOR,
+    },
+  };
+}
+
+/** A socket that opens at once, so the live client's first sync runs (and its requests are counted). */
+class OpenSocket {
+  onopen: ((event: Event) => void) | null = null;
+  onmessage = null;
+  onclose = null;
+  onerror = null;
+  constructor() {
+    queueMicrotask(() => this.onopen?.(new Event("open")));
+  }
+  send() {}
+  close() {}
+}
+
+const key = (r: Sent) => `${r.method} ${r.url.pathname}${r.url.search}`;
+const count = (sent: Sent[], path: string) => sent.filter((r) => r.url.pathname === path).length;
+
+beforeEach(() => {
+  resetSession();
+  localStorage.clear();
+  giveElementsASize();
+  vi.stubGlobal("WebSocket", OpenSocket);
+});
+
+describe("the first screen", () => {
+  it("loads with one bootstrap request, and nothing is fetched twice", async () => {
+    const { sent } = fakeApi({
+      "GET /api/bootstrap": (r) => bootstrapOf(Number(r.url.searchParams.get("numberId"))),
+      "GET /api/live/events": { json: { events: [], resync: false } },
+    });
+    const view = renderApp("/queue?number=2");
+    const list = within(await view.findByRole("list", { name: "Conversations" }));
+    expect(await list.findByText("Maria Alvarez, Diego Alvarez")).toBeInTheDocument();
+    // The sockets' first sync replays from the bootstrap's cursor instead of reloading the lists.
+    await view.findByRole("status", { name: "Queue: Live" });
+
+    expect(sent.filter((r) => r.url.pathname === "/api/bootstrap").map((r) => r.url.search)).toEqual([
+      "?numberId=2",
+    ]);
+    expect(count(sent, "/api/auth/me")).toBe(0);
+    expect(count(sent, "/api/queue/summary")).toBe(0);
+    expect(sent.filter((r) => r.url.pathname.includes("/conversations")).map(key)).toEqual([]);
+    // One catch-up per number, each from the bootstrap's cursor.
+    const catchUps = sent.filter((r) => r.url.pathname === "/api/live/events");
+    expect(catchUps.map((r) => r.url.searchParams.get("after"))).toEqual([String(CURSOR), String(CURSOR)]);
+    expect(catchUps.map((r) => r.url.searchParams.get("numberId")).sort()).toEqual(["1", "2"]);
+    const keys = sent.map(key);
+    expect(new Set(keys).size).toBe(keys.length);
+    // The counts came with it too.
+    expect(view.getByRole("option", { name: "Westside · (555) 123-0002 (3 unread)" })).toBeInTheDocument();
+  });
+
+  it("asks for the number this browser chose last when the URL names none", async () => {
+    localStorage.setItem("textdesk.queue.number", "2");
+    const { sent } = fakeApi({
+      "GET /api/bootstrap": (r) => bootstrapOf(Number(r.url.searchParams.get("numberId"))),
+      "GET /api/live/events": { json: { events: [], resync: false } },
+    });
+    const view = renderApp("/queue");
+    await within(await view.findByRole("list", { name: "Conversations" })).findByText("Test Patient");
+    expect(sent.filter((r) => r.url.pathname === "/api/bootstrap").map((r) => r.url.search)).toEqual([
+      "?numberId=2",
+    ]);
+    expect(count(sent, "/api/queue/numbers/2/conversations/search")).toBe(0);
+  });
+
+  it("falls back to the first visible number when the chosen one is not this user's", async () => {
+    localStorage.setItem("textdesk.queue.number", "7");
+    const { sent } = fakeApi({
+      "GET /api/bootstrap": (r) =>
+        r.url.searchParams.has("numberId")
+          ? apiError(404, "not_found", "Clinic number not found.")
+          : bootstrapOf(1),
+      "GET /api/live/events": { json: { events: [], resync: false } },
+    });
+    const view = renderApp("/queue");
+    await within(await view.findByRole("list", { name: "Conversations" })).findByText("Test Patient");
+    expect(sent.filter((r) => r.url.pathname === "/api/bootstrap").map((r) => r.url.search)).toEqual([
+      "?numberId=7",
+      "",
+    ]);
+    await waitFor(() => expect(count(sent, "/api/live/events")).toBe(2));
+    expect(count(sent, "/api/queue/numbers/1/conversations/search")).toBe(0);
+  });
+});
