@@ -12,8 +12,24 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 const CONFIG = path.join(ROOT, "bench/wrangler.bench.toml");
 const BIN = (tool: string) => path.join(ROOT, "node_modules/.bin", tool);
 
-/** Fixed: the bench config's TWILIO_API_BASE names this port for the fake carrier. */
-export const FAKE_CARRIER_PORT = 8798;
+/**
+ * wrangler's bin script refuses Node older than 22.12 (package.json's engines) and otherwise re-spawns Node on
+ * its CLI. On an older Node (a shared box whose Node we cannot change) the bench starts the CLI itself and
+ * says so once, so its figures are not mistaken for a run on the supported Node.
+ */
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+const OLD_NODE = major < 22 || (major === 22 && minor < 12);
+const WRANGLER = OLD_NODE ? path.join(ROOT, "node_modules/wrangler/wrangler-dist/cli.js") : BIN("wrangler");
+if (OLD_NODE)
+  console.log(`(Node ${process.version} is older than wrangler's 22.12: running its CLI directly)`);
+
+/**
+ * The bench server's port (BENCH_PORT, default 8797) and the fake carrier's, the next one: the frozen config's
+ * TWILIO_API_BASE and TELNYX_API_BASE are pointed at it. A second port pair lets a bench run beside another
+ * on the same machine without either answering the other's requests.
+ */
+export const BENCH_PORT = Number(process.env.BENCH_PORT ?? 8797);
+export const FAKE_CARRIER_PORT = BENCH_PORT + 1;
 /** The origin the bench Worker signs against (PUBLIC_BASE_URL in the bench config). */
 export const SIGNED_BASE = "https://textdesk.bench";
 
@@ -56,26 +72,27 @@ function frozenConfig(state: string) {
   const out = path.join(state, "bundle");
   const bundled = spawnSync(
     process.execPath,
-    [BIN("wrangler"), "deploy", "--dry-run", "--outdir", out, "--config", CONFIG],
+    [WRANGLER, "deploy", "--dry-run", "--outdir", out, "--config", CONFIG],
     { cwd: ROOT, stdio: "ignore", env: LEAN_ENV },
   );
   const main = readdirSync(out).find((f) => f.endsWith(".js"));
   if (bundled.status !== 0 || !main) throw new Error("bundling the bench Worker failed");
   const config = readFileSync(CONFIG, "utf8")
     .replace(/^main = .*$/m, `main = "${path.join(out, main)}"\nno_bundle = true`)
-    .replaceAll('"../', `"${ROOT}/`);
+    .replaceAll('"../', `"${ROOT}/`)
+    .replaceAll("http://127.0.0.1:8798", `http://127.0.0.1:${FAKE_CARRIER_PORT}`);
   const file = path.join(state, "wrangler.toml");
   writeFileSync(file, config);
   return file;
 }
 
-export async function startServer(port = 8797): Promise<Server> {
+export async function startServer(port = BENCH_PORT): Promise<Server> {
   ensureBuilt();
   const state = mkdtempSync(path.join(tmpdir(), "textdesk-bench-"));
   const args = ["--config", frozenConfig(state), "--persist-to", state];
   const migrated = spawnSync(
     process.execPath,
-    [BIN("wrangler"), "d1", "migrations", "apply", "DB", "--local", ...args],
+    [WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...args],
     {
       cwd: ROOT,
       stdio: "ignore",
@@ -86,7 +103,7 @@ export async function startServer(port = 8797): Promise<Server> {
   const child = spawn(
     process.execPath,
     [
-      BIN("wrangler"),
+      WRANGLER,
       "dev",
       ...args,
       "--ip",
