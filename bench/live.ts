@@ -12,7 +12,7 @@
  *
  *   node bench/live.ts            (BENCH_MESSAGES, BENCH_LIVE_RUNS, BENCH_LIVE_NUMBERS: default 200, 3, 100)
  */
-import { client, fmt, fmtTail, line, tail, type Tail } from "./lib/http.ts";
+import { client, fmt, fmtP99, fmtTail, line, tail, type Tail } from "./lib/http.ts";
 import { startFakeCarrier } from "./lib/fake-carrier.ts";
 import { countdown, isMain, median, pollUntil } from "./lib/main.ts";
 import { startServer, type Server } from "./lib/server.ts";
@@ -216,7 +216,7 @@ export async function runLive(server?: Server) {
         byCount.get(n)?.push(r);
         line(
           `live ${n} socket(s), run ${run} (${r.connected} held by the hub)`,
-          `${fmtTail(r.receipts)}; last socket p99 ${fmt(r.last.p99)} ms; HTTP p50 ${fmt(r.http50)} ms; lost ${r.lost}`,
+          `${fmtTail(r.receipts)}; last socket ${fmtP99(r.last)}; HTTP p50 ${fmt(r.http50)} ms; lost ${r.lost}`,
         );
       }
     }
@@ -239,7 +239,7 @@ export async function runLive(server?: Server) {
       manyRuns.push(r);
       line(
         `live ${many.length} numbers × ${PER_NUMBER} sockets, run ${run} (${r.connected} held)`,
-        `${fmtTail(r.receipts)}; last socket p99 ${fmt(r.last.p99)} ms; HTTP p50 ${fmt(r.http50)} ms; lost ${r.lost}`,
+        `${fmtTail(r.receipts)}; last socket ${fmtP99(r.last)}; HTTP p50 ${fmt(r.http50)} ms; lost ${r.lost}`,
       );
     }
     const manyNumbers = { numbers: many.length, perNumber: PER_NUMBER, ...summarize(manyRuns) };

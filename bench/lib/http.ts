@@ -69,6 +69,12 @@ export const tail = (values: number[]): Tail => ({
   p99: percentile(values, 99),
 });
 
+/** "p99 10.0 ms", or "p99 n/a (n 40 < 200)". */
+export const fmtP99 = (values: number[] | Tail) => {
+  const t = Array.isArray(values) ? tail(values) : values;
+  return Number.isFinite(t.p99) ? `p99 ${fmt(t.p99)} ms` : `p99 n/a (n ${t.n} < ${minSamples(99)})`;
+};
+
 /** "p50 6.0 ms, p99 10.0 ms (n 300)", or "p99 n/a (n 40 < 200)" rather than a maximum passed off as a p99. */
 export function fmtTail(t: Tail): string {
   const p99 = Number.isFinite(t.p99) ? `p99 ${fmt(t.p99)} ms` : `p99 n/a`;
