@@ -13,6 +13,7 @@
  * last line, so a short or broken run never looks like a clean one.
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import path from "node:path";
 import { fmt } from "./lib/http.ts";
@@ -45,11 +46,13 @@ const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
-const version = (bin: string) =>
-  spawnSync(process.execPath, [path.join(ROOT, "node_modules/.bin", bin), "--version"], { encoding: "utf8" })
-    .stdout.trim()
-    .split("\n")
-    .at(-1);
+/** A tool's version from its package.json (its bin may refuse to run on this Node: see lib/server.ts). */
+const version = (pkg: string) =>
+  (
+    JSON.parse(readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
 
 console.log("# Textdesk benchmarks");
 console.log(

@@ -7,7 +7,7 @@
  *
  *   node bench/scheduled.ts            (BENCH_SCHEDULED=200 for a shorter run)
  */
-import { client, fmt, line, percentile } from "./lib/http.ts";
+import { client, fmt, fmtP99, line, percentile } from "./lib/http.ts";
 import { startFakeCarrier } from "./lib/fake-carrier.ts";
 import { countdown, isMain, pollUntil } from "./lib/main.ts";
 import { startServer, type Server } from "./lib/server.ts";
@@ -113,7 +113,7 @@ export async function runScheduled(server?: Server): Promise<ScheduledResult> {
     const floor = ((COUNT - 1) / PACE_PER_SECOND) * 1000;
     line(
       `scheduled ${COUNT} due at once: due time → carrier call`,
-      `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, last ${fmt(r.lastMs)} ms (pace floor ${fmt(floor)} ms); sent ${r.sent}/${COUNT}, early ${early}, twice ${twice}`,
+      `p50 ${fmt(r.p50)} ms, ${fmtP99(lateness)}, last ${fmt(r.lastMs)} ms (pace floor ${fmt(floor)} ms); sent ${r.sent}/${COUNT}, early ${early}, twice ${twice}`,
       { to: "the pace floor of the last text", value: r.lastMs / floor },
     );
     line(
