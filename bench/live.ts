@@ -12,7 +12,7 @@
  *
  *   node bench/live.ts            (BENCH_MESSAGES, BENCH_LIVE_RUNS, BENCH_LIVE_NUMBERS: default 200, 3, 100)
  */
-import { client, fmt, fmtP99, fmtTail, line, tail, type Tail } from "./lib/http.ts";
+import { client, fmt, fmtMs, fmtP99, fmtTail, line, tail, type Tail } from "./lib/http.ts";
 import { startFakeCarrier } from "./lib/fake-carrier.ts";
 import { countdown, isMain, median, pollUntil } from "./lib/main.ts";
 import { startServer, type Server } from "./lib/server.ts";
@@ -216,7 +216,7 @@ export async function runLive(server?: Server) {
         byCount.get(n)?.push(r);
         line(
           `live ${n} socket(s), run ${run} (${r.connected} held by the hub)`,
-          `${fmtTail(r.receipts)}; last socket ${fmtP99(r.last)}; HTTP p50 ${fmt(r.http50)} ms; lost ${r.lost}`,
+          `${fmtTail(r.receipts)}; last socket ${fmtP99(r.last)}; HTTP p50 ${fmtMs(r.http50)}; lost ${r.lost}`,
         );
       }
     }
@@ -224,7 +224,7 @@ export async function runLive(server?: Server) {
     for (const r of results) {
       line(
         `live ${r.n} socket(s): webhook POST → socket, median of ${r.runs.length} runs`,
-        `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms (runs ${runsText(r.runs, (x) => x.receipts.p99)}); last socket p99 ${fmt(r.last99)} ms; lost ${r.lost}`,
+        `p50 ${fmtMs(r.p50)}, p99 ${fmtMs(r.p99)} (runs ${runsText(r.runs, (x) => x.receipts.p99)}); last socket p99 ${fmtMs(r.last99)}; lost ${r.lost}`,
         { to: "empty-route p50", value: r.p50 / empty.p50 },
       );
     }
@@ -239,13 +239,13 @@ export async function runLive(server?: Server) {
       manyRuns.push(r);
       line(
         `live ${many.length} numbers × ${PER_NUMBER} sockets, run ${run} (${r.connected} held)`,
-        `${fmtTail(r.receipts)}; last socket ${fmtP99(r.last)}; HTTP p50 ${fmt(r.http50)} ms; lost ${r.lost}`,
+        `${fmtTail(r.receipts)}; last socket ${fmtP99(r.last)}; HTTP p50 ${fmtMs(r.http50)}; lost ${r.lost}`,
       );
     }
     const manyNumbers = { numbers: many.length, perNumber: PER_NUMBER, ...summarize(manyRuns) };
     line(
       `live ${many.length} numbers × ${PER_NUMBER} sockets, median of ${manyRuns.length} runs`,
-      `p50 ${fmt(manyNumbers.p50)} ms, p99 ${fmt(manyNumbers.p99)} ms (runs ${runsText(manyRuns, (x) => x.receipts.p99)}); last socket p99 ${fmt(manyNumbers.last99)} ms; lost ${manyNumbers.lost}`,
+      `p50 ${fmtMs(manyNumbers.p50)}, p99 ${fmtMs(manyNumbers.p99)} (runs ${runsText(manyRuns, (x) => x.receipts.p99)}); last socket p99 ${fmtMs(manyNumbers.last99)}; lost ${manyNumbers.lost}`,
       { to: "empty-route p50", value: manyNumbers.p50 / empty.p50 },
     );
     return { empty50: empty.p50, results, manyNumbers };

@@ -18,7 +18,7 @@
  *   node bench/presence.ts    (per run: BENCH_PRESENCE_SAMPLES typing frames, default 20; BENCH_PRESENCE_INBOUND
  *                              texts for the baseline, default 30)
  */
-import { client, fmt, fmtTail, line, tail, type Tail } from "./lib/http.ts";
+import { client, fmt, fmtMs, fmtTail, line, tail, type Tail } from "./lib/http.ts";
 import { startFakeCarrier } from "./lib/fake-carrier.ts";
 import { countdown, isMain, median, sleep } from "./lib/main.ts";
 import { startServer, type Server } from "./lib/server.ts";
@@ -207,11 +207,11 @@ export async function runPresence(server?: Server): Promise<PresenceResult> {
     };
     line(
       `presence baseline: inbound to screen, ${RECEIVERS} sockets, median of ${runs.length} runs`,
-      `p50 ${fmt(result.inbound50)} ms, p99 ${fmt(result.inbound99)} ms`,
+      `p50 ${fmtMs(result.inbound50)}, p99 ${fmtMs(result.inbound99)}`,
     );
     line(
       `presence ${RECEIVERS} sockets: typing frame → presence frame, median of ${runs.length} runs`,
-      `p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms (runs ${runs.map((r) => fmt(r.typing.p99)).join(" / ")}); not seen ${result.lost} of ${runs.length * SAMPLES * RECEIVERS}`,
+      `p50 ${fmtMs(result.p50)}, p99 ${fmtMs(result.p99)} (runs ${runs.map((r) => fmt(r.typing.p99)).join(" / ")}); not seen ${result.lost} of ${runs.length * SAMPLES * RECEIVERS}`,
       { to: "inbound-to-screen p50", value: result.p50 / result.inbound50 },
     );
     return result;

@@ -69,6 +69,9 @@ export const tail = (values: number[]): Tail => ({
   p99: percentile(values, 99),
 });
 
+/** "12.3 ms", or "n/a" (a percentile with too few samples) without a unit on nothing. */
+export const fmtMs = (n: number) => (Number.isFinite(n) ? `${fmt(n)} ms` : "n/a");
+
 /** "p99 10.0 ms", or "p99 n/a (n 40 < 200)". */
 export const fmtP99 = (values: number[] | Tail) => {
   const t = Array.isArray(values) ? tail(values) : values;
