@@ -5,16 +5,18 @@
  * the bench entry's D1 recorder (Server-Timing) and D1's own meta.duration; baselines are an empty route and
  * a `SELECT 1` route on the same server.
  *
- *   node bench/queue.ts            (BENCH_CONVERSATIONS, default 10000; BENCH_QUEUE_MESSAGES, default 200000)
+ *   node bench/queue.ts            (BENCH_CONVERSATIONS, default 10000; BENCH_QUEUE_MESSAGES, default 200000;
+ *                                   BENCH_QUEUE_REPEAT timed requests per route, default 200)
  */
-import { client, fmt, line, percentile } from "./lib/http.ts";
+import { client, fmt, fmtTail, line, percentile, tail } from "./lib/http.ts";
 import { isMain } from "./lib/main.ts";
 import { startServer, type Server } from "./lib/server.ts";
 import { signIn } from "./live.ts";
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
 const MESSAGES = Number(process.env.BENCH_QUEUE_MESSAGES ?? 200_000);
-const REPEAT = 40;
+/** Timed requests per route: 200, so each p99 has two samples above it (40 made it the maximum). */
+const REPEAT = Number(process.env.BENCH_QUEUE_REPEAT ?? 200);
 
 type Plan = { sql: string; plan: string[]; d1DurationMs: number; rowsRead: number };
 
@@ -73,8 +75,7 @@ export async function runQueue(server?: Server) {
         body = res.body;
       }
       return {
-        p50: percentile(ms, 50),
-        p99: percentile(ms, 99),
+        ...tail(ms),
         d1: percentile(d1, 50),
         app: percentile(app, 50),
         trips,
@@ -84,8 +85,8 @@ export async function runQueue(server?: Server) {
 
     const empty = await timeRoute("/bench/empty");
     const select1 = await timeRoute("/bench/select1");
-    line("queue empty route (baseline)", `HTTP p50 ${fmt(empty.p50)} ms, p99 ${fmt(empty.p99)} ms`);
-    line("queue SELECT 1 route (baseline)", `HTTP p50 ${fmt(select1.p50)} ms, p99 ${fmt(select1.p99)} ms`, {
+    line("queue empty route (baseline)", `HTTP ${fmtTail(empty)}`);
+    line("queue SELECT 1 route (baseline)", `HTTP ${fmtTail(select1)}`, {
       to: "empty",
       value: select1.p50 / empty.p50,
     });
@@ -113,7 +114,7 @@ export async function runQueue(server?: Server) {
       const rows = (JSON.parse(t.body) as { conversations: unknown[] }).conversations.length;
       line(
         `queue ${label}`,
-        `HTTP p50 ${fmt(t.p50)} ms, p99 ${fmt(t.p99)} ms; server D1 ${fmt(t.d1)} ms in ${t.trips} round trips; ${rows} rows`,
+        `HTTP ${fmtTail(t)}; server D1 ${fmt(t.d1)} ms in ${t.trips} round trips; ${rows} rows`,
         { to: "SELECT 1 p50", value: t.p50 / select1.p50 },
       );
       const plans = JSON.parse((await http.send({ method: "GET", path: "/bench/plans" })).body) as Plan[];

@@ -7,9 +7,9 @@
  *
  *   node bench/scheduled.ts            (BENCH_SCHEDULED=200 for a shorter run)
  */
-import { client, fmt, line, percentile } from "./lib/http.ts";
+import { client, fmt, fmtP99, line, percentile } from "./lib/http.ts";
 import { startFakeCarrier } from "./lib/fake-carrier.ts";
-import { isMain, sleep } from "./lib/main.ts";
+import { countdown, isMain, pollUntil } from "./lib/main.ts";
 import { startServer, type Server } from "./lib/server.ts";
 import { WESTSIDE } from "./lib/twilio.ts";
 
@@ -35,10 +35,13 @@ export type ScheduledResult = {
 export async function runScheduled(server?: Server): Promise<ScheduledResult> {
   const own = server ?? (await startServer());
   const arrivals = new Map<string, number[]>();
+  let firstCopies: { hit: () => void } = { hit: () => undefined };
   const carrier = startFakeCarrier((params, at) => {
     const body = params.get("Body") ?? "";
     if (!body.startsWith("bench scheduled #")) return;
-    arrivals.set(body, [...(arrivals.get(body) ?? []), at]);
+    const copies = [...(arrivals.get(body) ?? []), at];
+    arrivals.set(body, copies);
+    if (copies.length === 1) firstCopies.hit();
   });
   const http = client(own.base, 1);
   try {
@@ -51,13 +54,38 @@ export async function runScheduled(server?: Server): Promise<ScheduledResult> {
       path: `/bench/seed-scheduled?count=${COUNT}&at=${dueAt}&e164=${encodeURIComponent(WESTSIDE)}`,
     });
     if (seeded.status !== 200) throw new Error(`seed-scheduled answered ${seeded.status}: ${seeded.body}`);
-    const { texts, ms } = JSON.parse(seeded.body) as { texts: { id: number; body: string }[]; ms: number };
+    const { texts, ms, numberId } = JSON.parse(seeded.body) as {
+      texts: { id: number; body: string }[];
+      ms: number;
+      numberId: number;
+    };
     if (texts.length !== COUNT) throw new Error(`stored ${texts.length} of ${COUNT} texts`);
     if (Date.now() > dueAt) console.log(`(storing took ${ms} ms, past the due time: lateness includes it)`);
-    // Every text has its due turn by now plus the slack; a little more for a loaded box, then stop looking.
-    const deadline = dueAt + (COUNT / PACE_PER_SECOND) * 1000 + 30_000;
-    while (Date.now() < deadline && arrivals.size < COUNT) await sleep(250);
-    await sleep(1_000); // Anything sent twice would arrive right behind the first copy.
+    // Every text has its due turn by then plus the slack; a little more for a loaded box, then stop looking.
+    const everyText = countdown(
+      COUNT - arrivals.size,
+      dueAt + (COUNT / PACE_PER_SECOND) * 1000 + 30_000 - Date.now(),
+    );
+    firstCopies = everyText;
+    await everyText.done;
+    // A text sent twice would come from a drain still running or armed: wait until none of the texts is
+    // queued or sending and the number's alarm is unset (seen through /bench/outbox), so every send this
+    // drain will ever make has reached the fake carrier before the copies are counted.
+    type Outbox = { byStatus: Record<string, number>; alarmAt: number | null };
+    let outbox: Outbox = { byStatus: {}, alarmAt: null };
+    const idle = await pollUntil(
+      async () => {
+        const res = await http.send({
+          method: "GET",
+          path: `/bench/outbox?numberId=${numberId}&at=${dueAt}`,
+        });
+        outbox = JSON.parse(res.body) as Outbox;
+        return !outbox.byStatus.queued && !outbox.byStatus.sending && outbox.alarmAt === null;
+      },
+      10_000,
+      100,
+    );
+    if (!idle) console.log(`(the drain was still busy 10 s after the last text: ${JSON.stringify(outbox)})`);
 
     const lateness: number[] = [];
     let early = 0;
@@ -85,7 +113,7 @@ export async function runScheduled(server?: Server): Promise<ScheduledResult> {
     const floor = ((COUNT - 1) / PACE_PER_SECOND) * 1000;
     line(
       `scheduled ${COUNT} due at once: due time → carrier call`,
-      `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, last ${fmt(r.lastMs)} ms (pace floor ${fmt(floor)} ms); sent ${r.sent}/${COUNT}, early ${early}, twice ${twice}`,
+      `p50 ${fmt(r.p50)} ms, ${fmtP99(lateness)}, last ${fmt(r.lastMs)} ms (pace floor ${fmt(floor)} ms); sent ${r.sent}/${COUNT}, early ${early}, twice ${twice}`,
       { to: "the pace floor of the last text", value: r.lastMs / floor },
     );
     line(

@@ -48,16 +48,49 @@ export function client(base: string, sockets: number) {
   return { send, close: () => agent.destroy() };
 }
 
+/**
+ * The fewest samples the p-th percentile is computed from: enough that at least two samples lie above it, so
+ * it is never the maximum (one outlier) in disguise. p50 needs 4, p99 needs 200.
+ */
+export const minSamples = (p: number) => Math.ceil(2 / (1 - p / 100) - 1e-9);
+
+/** The p-th percentile (nearest rank), or NaN when there are fewer than minSamples(p) samples. */
 export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
+  if (values.length < minSamples(p)) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** p50 and p99 of a sample, with its size, so every printed figure can say how many samples it stands on. */
+export type Tail = { n: number; p50: number; p99: number };
+export const tail = (values: number[]): Tail => ({
+  n: values.length,
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+});
+
+/** "12.3 ms", or "n/a" (a percentile with too few samples) without a unit on nothing. */
+export const fmtMs = (n: number) => (Number.isFinite(n) ? `${fmt(n)} ms` : "n/a");
+
+/** "p99 10.0 ms", or "p99 n/a (n 40 < 200)". */
+export const fmtP99 = (values: number[] | Tail) => {
+  const t = Array.isArray(values) ? tail(values) : values;
+  return Number.isFinite(t.p99) ? `p99 ${fmt(t.p99)} ms` : `p99 n/a (n ${t.n} < ${minSamples(99)})`;
+};
+
+/** "p50 6.0 ms, p99 10.0 ms (n 300)", or "p99 n/a (n 40 < 200)" rather than a maximum passed off as a p99. */
+export function fmtTail(t: Tail): string {
+  const p99 = Number.isFinite(t.p99) ? `p99 ${fmt(t.p99)} ms` : `p99 n/a`;
+  const n = t.n < minSamples(99) ? `n ${t.n} < ${minSamples(99)}` : `n ${t.n}`;
+  return `p50 ${fmt(t.p50)} ms, ${p99} (${n})`;
 }
 
 export type LoadResult = {
   label: string;
   requests: number;
   rps: number;
+  /** From the first request sent to the last answer. */
+  seconds: number;
   p50: number;
   p99: number;
   statuses: Record<number, number>;
@@ -99,6 +132,7 @@ export async function closedLoop(
     label,
     requests: latencies.length,
     rps: latencies.length / seconds,
+    seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     statuses,

@@ -12,8 +12,13 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 const CONFIG = path.join(ROOT, "bench/wrangler.bench.toml");
 const BIN = (tool: string) => path.join(ROOT, "node_modules/.bin", tool);
 
-/** Fixed: the bench config's TWILIO_API_BASE names this port for the fake carrier. */
-export const FAKE_CARRIER_PORT = 8798;
+/**
+ * The bench server's port (BENCH_PORT, default 8797) and the fake carrier's, the next one: the frozen config's
+ * TWILIO_API_BASE and TELNYX_API_BASE are pointed at it. A second port pair lets a bench run beside another
+ * on the same machine without either answering the other's requests.
+ */
+export const BENCH_PORT = Number(process.env.BENCH_PORT ?? 8797);
+export const FAKE_CARRIER_PORT = BENCH_PORT + 1;
 /** The origin the bench Worker signs against (PUBLIC_BASE_URL in the bench config). */
 export const SIGNED_BASE = "https://textdesk.bench";
 
@@ -63,13 +68,14 @@ function frozenConfig(state: string) {
   if (bundled.status !== 0 || !main) throw new Error("bundling the bench Worker failed");
   const config = readFileSync(CONFIG, "utf8")
     .replace(/^main = .*$/m, `main = "${path.join(out, main)}"\nno_bundle = true`)
-    .replaceAll('"../', `"${ROOT}/`);
+    .replaceAll('"../', `"${ROOT}/`)
+    .replaceAll("http://127.0.0.1:8798", `http://127.0.0.1:${FAKE_CARRIER_PORT}`);
   const file = path.join(state, "wrangler.toml");
   writeFileSync(file, config);
   return file;
 }
 
-export async function startServer(port = 8797): Promise<Server> {
+export async function startServer(port = BENCH_PORT): Promise<Server> {
   ensureBuilt();
   const state = mkdtempSync(path.join(tmpdir(), "textdesk-bench-"));
   const args = ["--config", frozenConfig(state), "--persist-to", state];

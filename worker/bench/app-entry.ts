@@ -15,14 +15,53 @@
  * - /bench/count                 inbound texts the real pipeline stored (distinct carrier ids too)
  * - /bench/hub?numberId=         how many sockets the number's Durable Object holds
  * - /bench/seed-scheduled        `count` staff texts due at `at` on the Westside number, and the alarm armed
+ * - /bench/outbox?numberId=&at=  the texts due at `at` by status, and the number's alarm: is the drain done
+ * - /bench/seed-numbers?count=   `count` more Twilio numbers in the Westside practice (its account and keys)
+ * - /bench/pending               the app's `waitUntil` work: started, settled, still running
  */
 import app from "../app";
 import { DEMO } from "../db/seed-demo";
 import type { Env } from "../env";
 import { hubFor } from "../messaging/hub";
+import { ClinicNumberHub as AppHub } from "../realtime/clinic-number-hub";
 import { D1Log, recordingD1 } from "./d1-recorder";
 
-export { ClinicNumberHub } from "../realtime/clinic-number-hub";
+/** The app's Durable Object with one read-only addition, so a bench can see whether a drain is still armed. */
+export class ClinicNumberHub extends AppHub {
+  benchAlarmAt(): Promise<number | null> {
+    return this.ctx.storage.getAlarm();
+  }
+}
+
+const benchHub = (env: Env, id: number) =>
+  (env.CLINIC_NUMBER_HUB as unknown as DurableObjectNamespace<ClinicNumberHub>).getByName(String(id));
+
+/**
+ * The app's `waitUntil` work (live fan-out, push, keyword replies after a webhook's answer), counted as it
+ * starts and settles, so a bench waits for it by seeing it finish rather than by sleeping.
+ */
+const afterAnswer = { started: 0, settled: 0 };
+
+function countingContext(ctx: ExecutionContext): ExecutionContext {
+  return new Proxy(ctx, {
+    get(target, key) {
+      if (key === "waitUntil") {
+        return (promise: Promise<unknown>) => {
+          afterAnswer.started++;
+          target.waitUntil(
+            promise.finally(() => {
+              afterAnswer.settled++;
+            }),
+          );
+        };
+      }
+      const value: unknown = Reflect.get(target, key);
+      // The runtime's methods need the real context as `this`.
+      if (typeof value !== "function") return value;
+      return (value as (...args: unknown[]) => unknown).bind(target);
+    },
+  });
+}
 
 const FIRST = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Elijah", "Sophia", "Mateo", "Isabella", "Lucas"];
 const LAST = ["Garcia", "Nguyen", "Patel", "Johnson", "Kim", "Okafor", "Rossi", "Schmidt", "Haddad", "Lopez"];
@@ -193,6 +232,41 @@ async function seedScale(db: D1Database, practices: number, conversations: numbe
   };
 }
 
+/**
+ * `count` more Twilio numbers in the Westside practice, each a copy of Westside's account and credentials (so
+ * the bench signs webhooks to any of them the same way) with no office hours (no after-hours alerts): the
+ * demo admin sees them all. For bench/live.ts's many-numbers run. Returns the new numbers.
+ */
+async function seedNumbers(db: D1Database, count: number) {
+  const { org_id: orgId } = await numberId(db, DEMO.westsideNumber);
+  const prefix = 8000 + Math.floor(Math.random() * 900);
+  const seq = `with recursive seq(i) as (select 0 union all select i + 1 from seq where i < cast(?1 as integer) - 1)`;
+  await db
+    .prepare(
+      `insert into clinic_numbers (org_id, e164, label, carrier, carrier_account_id, credentials_ciphertext, timezone, created_at)
+       ${seq} select cast(?2 as integer), '+1555' || cast(?3 as integer) || printf('%03d', i), 'Bench ' || i, carrier,
+       carrier_account_id, credentials_ciphertext, timezone, cast(?4 as integer) from seq, clinic_numbers where e164 = ?5`,
+    )
+    .bind(count, orgId, prefix, Date.now(), DEMO.westsideNumber)
+    .run();
+  const rows = await db
+    .prepare("select id, e164 from clinic_numbers where e164 like ? order by id")
+    .bind(`+1555${prefix}%`)
+    .all<{ id: number; e164: string }>();
+  return { numbers: rows.results };
+}
+
+/** The texts seed-scheduled stored for `at`, by status, and the number's alarm: a drain still to run or done. */
+async function outbox(env: Env, id: number, at: number) {
+  const rows = await env.DB.prepare(
+    "select status, count(*) as n from messages where number_id = ? and send_after = ? group by status",
+  )
+    .bind(id, at)
+    .all<{ status: string; n: number }>();
+  const byStatus = Object.fromEntries(rows.results.map((r) => [r.status, r.n]));
+  return { byStatus, alarmAt: await benchHub(env, id).benchAlarmAt() };
+}
+
 /** EXPLAIN QUERY PLAN and D1's own duration for each read the last recorded request made. */
 async function plans(db: D1Database) {
   const out = [];
@@ -299,6 +373,12 @@ async function benchRoute(request: Request, env: Env, url: URL): Promise<Respons
           url.searchParams.get("e164") ?? DEMO.westsideNumber,
         ),
       );
+    case "/bench/outbox":
+      return Response.json(await outbox(env, n("numberId", 0), n("at", 0)));
+    case "/bench/seed-numbers":
+      return Response.json(await seedNumbers(env.DB, n("count", 99)));
+    case "/bench/pending":
+      return Response.json({ ...afterAnswer, pending: afterAnswer.started - afterAnswer.settled });
     case "/bench/hub":
       return Response.json({ sockets: await hubFor(env, n("numberId", 0)).connectionCount() });
     default:
@@ -310,13 +390,17 @@ export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/bench/")) return benchRoute(request, env, url);
-    if (!recording) return app.fetch(request, env, ctx);
+    if (!recording) return app.fetch(request, env, countingContext(ctx));
     // Recorded: the app sees a D1 that logs into this request's log and the run's total.
     const log = new D1Log();
     last = log;
     requests++;
     const started = Date.now();
-    const res = await app.fetch(request, { ...env, DB: recordingD1(env.DB, [log, total]) }, ctx);
+    const res = await app.fetch(
+      request,
+      { ...env, DB: recordingD1(env.DB, [log, total]) },
+      countingContext(ctx),
+    );
     if (res.status === 101) return res;
     const timed = new Response(res.body, res);
     timed.headers.set(
