@@ -53,10 +53,11 @@ async function textAPhoto(from: string, body: string) {
 }
 
 /** Whether an image element finished loading real pixels (not a broken image). */
+/** Whether the image (the last match: the newest in a thread) has loaded. */
 const loaded = (page: Page, selector: string) =>
   page
     .locator(selector)
-    .first()
+    .last()
     .evaluate((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0)
     .catch(() => false);
 
@@ -81,8 +82,9 @@ for (const size of SIZES) {
 
     const log = page.getByRole("log", { name: `Messages with ${size.name}` });
     await log.getByText("My insurance card").waitFor(LIVE);
-    // Pending until the copy lands in R2, then the same message comes again, stored.
-    const thumb = log.getByRole("button", { name: "Photo from the patient" });
+    // Pending until the copy lands in R2, then the same message comes again, stored. The phone's other
+    // test may have texted a photo before this one: this text's is the newest, the last in the thread.
+    const thumb = log.getByRole("button", { name: "Photo from the patient" }).last();
     await thumb.waitFor(LIVE);
     await expect.poll(() => loaded(page, ".media-thumb img"), LIVE).toBe(true);
 
@@ -101,7 +103,7 @@ for (const size of SIZES) {
     expect(await thumb.evaluate((b) => b === document.activeElement)).toBe(true);
 
     // The file is served only through the worker, with the type it really is.
-    const src = await page.locator(".media-thumb img").first().getAttribute("src");
+    const src = await thumb.locator("img").getAttribute("src");
     const served = await page.evaluate(async (url) => {
       const r = await fetch(url ?? "");
       return {
