@@ -186,10 +186,11 @@ function send(input: Input | Hook | Signed, admin: string) {
 }
 
 describe("bad input at volume", () => {
-  // About 10-15 s for 10,000 requests in workerd; the default 5 s is for single behaviours.
+  // About 10-15 s for 10,000 requests in workerd on an idle box, over 70 s on a busy one: the limit catches a
+  // hang, not slowness.
   it(
     "10,000 random malformed webhooks and API calls: never a 5xx, nothing stored",
-    { timeout: 60_000 },
+    { timeout: 180_000 },
     async ({ expect }) => {
       const admin = await signInAdmin();
       const before = await snapshot();
