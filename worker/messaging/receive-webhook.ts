@@ -9,7 +9,9 @@ import { recordCarrierOptOut } from "../db/queries/opt-outs";
 import type { ClinicNumber } from "../db/schema";
 import type {
   CarrierAdapter,
+  CarrierEvent,
   InboundText,
+  Located,
   RawWebhook,
   StatusReport,
   WebhookOutcome,
@@ -18,8 +20,9 @@ import { describeCarrierError } from "../carriers/registry";
 import { classifyInbound } from "../domain/keywords";
 import { measureText } from "../shared/segments";
 import { isTerminal } from "../shared/status";
-import { forbidden, notFound } from "../lib/errors";
+import { AppError, forbidden, notFound } from "../lib/errors";
 import { credentialsOf } from "./credentials";
+import { cachedNumber, forgetNumber, rememberNumber, type CachedNumber } from "./number-cache";
 import { afterInbound } from "./after-inbound";
 import { publishOptOut, publishStatus } from "./live";
 import { copyMessageMedia, planInboundMedia } from "./media-copy";
@@ -39,40 +42,105 @@ export type ReceiveInput<P> = {
  * 404 unknown), verify the signature with that number's credentials (403), validate (400 / 403 wrong
  * account), then store idempotently and answer. Nothing is written before verification passes, so no bad
  * request leaves a row. Slow follow-ups go to `waitUntil`: Telnyx wants an answer within 2 s, Twilio 15 s.
+ *
+ * The number and its decrypted credentials usually come from this isolate's cache (number-cache.ts), which
+ * saves a D1 round trip and a decryption before the signature check. The cache is never trusted: anything a
+ * stale copy could get wrong (a failed signature, another account, a status callback, a store batch that
+ * finds the number removed or its credentials changed) makes the attempt "stale", and the request is
+ * handled again from D1, which alone decides 404 and 403.
  */
 export async function receiveWebhook<P>(input: ReceiveInput<P>): Promise<WebhookOutcome> {
-  const { db, env, adapter, raw, now } = input;
-  const located = adapter.locate(raw);
-  const number = await findNumberByE164(db, located.numberE164);
-  if (!number || number.carrier !== adapter.name) throw notFound("Clinic number");
+  const located = input.adapter.locate(input.raw);
+  const e164 = located.numberE164;
+  const cached = cachedNumber(e164, input.now);
+  if (cached) {
+    const outcome = await receiveWith(input, located, cached, "cached");
+    if (outcome !== "stale") return outcome;
+    forgetNumber(e164);
+  }
+  // From D1. A second time only if the number changed between this read and the store batch.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const outcome = await receiveWith(input, located, await loadNumber(input, e164), "fresh");
+    if (outcome !== "stale") return outcome;
+    forgetNumber(e164);
+  }
+  throw notFound("Clinic number");
+}
+
+type Source = "cached" | "fresh";
+/** "stale": the cached (or just-read) number proved out of date; nothing was written. */
+type Attempt = WebhookOutcome | "stale";
+
+/** The number from D1 (404 unknown or on another carrier), its credentials decrypted (403), then cached. */
+async function loadNumber<P>(input: ReceiveInput<P>, e164: string): Promise<CachedNumber> {
+  const number = await findNumberByE164(input.db, e164);
+  if (!number || number.carrier !== input.adapter.name) throw notFound("Clinic number");
   let credentials: unknown;
   try {
-    credentials = await credentialsOf(env, number);
+    credentials = await credentialsOf(input.env, number);
   } catch {
     throw forbidden("The clinic number's carrier credentials cannot be read.", "invalid_signature");
   }
+  const known = { number, credentials };
+  rememberNumber(known, input.now);
+  return known;
+}
+
+async function receiveWith<P>(
+  input: ReceiveInput<P>,
+  located: Located<P>,
+  known: CachedNumber,
+  source: Source,
+): Promise<Attempt> {
+  const { adapter, raw, now } = input;
+  const { number, credentials } = known;
+  if (number.carrier !== adapter.name) return "stale";
   if (!(await adapter.verify(raw, located, credentials, now))) {
+    // Perhaps the token was rotated since it was cached: checked once more against D1's.
+    if (source === "cached") return "stale";
     throw forbidden("The webhook signature is missing or invalid.", "invalid_signature");
   }
-  const event = adapter.parse(raw, located, number);
+  let event: CarrierEvent;
+  try {
+    event = adapter.parse(raw, located, number);
+  } catch (error) {
+    // 403 "another account": the cached account id may be the old one.
+    if (source === "cached" && error instanceof AppError && error.status === 403) return "stale";
+    throw error;
+  }
   if (event.type === "ignored") return "ignored";
-  if (event.type === "status") return applyStatus(input, number, event.report, event.eventId);
+  if (event.type === "status") {
+    // A status callback changes rows outside the store batch's check, so it acts on the number as D1 has
+    // it now: one read, as before the cache, but no decryption.
+    const current = source === "cached" ? await findNumberByE164(input.db, number.e164) : number;
+    if (!current || !sameNumber(current, number)) return "stale";
+    return applyStatus(input, current, event.report, event.eventId);
+  }
   return storeText(input, number, event.text, event.eventId, credentials);
+}
+
+/** Whether `current` is still the number the signature was checked for, with the same credentials. */
+function sameNumber(current: ClinicNumber, known: ClinicNumber) {
+  return (
+    current.id === known.id &&
+    current.carrier === known.carrier &&
+    current.credentialsCiphertext === known.credentialsCiphertext
+  );
 }
 
 async function storeText<P>(
   input: ReceiveInput<P>,
-  number: ClinicNumber,
+  verified: ClinicNumber,
   text: InboundText,
   eventId: string | null,
   credentials: unknown,
-): Promise<WebhookOutcome> {
+): Promise<Attempt> {
   const { db, env, now } = input;
   const read = classifyInbound(text.body);
   const media = planInboundMedia(input.adapter, env, credentials, text.media);
   const keyword = "match" in read ? read.match : null;
   const stored = await storeInbound(db, {
-    number,
+    number: verified,
     carrier: input.adapter.name,
     carrierMessageId: text.carrierMessageId,
     phone: text.from,
@@ -86,8 +154,12 @@ async function storeText<P>(
     media,
     now,
   });
-  if (!stored) return "duplicate";
-  const { message, live } = stored;
+  // Removed, or its credentials changed: nothing stored; D1 decides (404, 403, or stored with the new ones).
+  if (stored.kind === "number-changed") return "stale";
+  if (stored.kind === "duplicate") return "duplicate";
+  // The follow-ups read the number's settings (office hours, alert phones, away message, escalation, media
+  // deletion) from its row as the store batch read it, never from the cached copy.
+  const { message, live, number } = stored;
   if (media.some((m) => m.state === "pending")) {
     // After the answer, beside the follow-ups: a slow media host never delays the carrier.
     const inline = new Map<number, Uint8Array>();

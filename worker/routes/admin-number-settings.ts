@@ -6,6 +6,8 @@ import { auditInsert } from "../db/queries/audit";
 import { assignableUsers } from "../db/queries/conversations";
 import { usersWhoMaySee } from "../db/queries/escalation";
 import { getOrgNumber, toNumberView, updateNumberRow } from "../db/queries/numbers";
+// This isolate's webhook cache; other isolates' copies expire, and their webhooks re-check D1 (number-cache.ts).
+import { forgetNumber } from "../messaging/number-cache";
 import { WEEKDAYS } from "../db/schema";
 import { TIME_OF_DAY } from "../domain/after-hours";
 import { awayTextProblem } from "../domain/away-reply";
@@ -112,6 +114,7 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
         awayMessage,
       });
       if (!updated) throw notFound("Clinic number");
+      forgetNumber(updated.e164);
       await auditInsert(db, {
         orgId: session.org.id,
         userId: session.user.id,
@@ -174,6 +177,7 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
       const settings = { ...input, afterHoursPushUserIds: chosen };
       const [updated] = await updateNumberRow(db, session.org.id, id, { escalation: settings });
       if (!updated) throw notFound("Clinic number");
+      forgetNumber(updated.e164);
       await auditInsert(db, {
         orgId: session.org.id,
         userId: session.user.id,
@@ -209,6 +213,7 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
         carrierHandlesOptOut: input.carrierHandlesOptOut,
       });
       if (!updated) throw notFound("Clinic number");
+      forgetNumber(updated.e164);
       await auditInsert(db, {
         orgId: session.org.id,
         userId: session.user.id,
@@ -239,6 +244,7 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
         deleteMediaAfterCopy: input.deleteMediaAfterCopy,
       });
       if (!updated) throw notFound("Clinic number");
+      forgetNumber(updated.e164);
       await auditInsert(db, {
         orgId: session.org.id,
         userId: session.user.id,

@@ -18,6 +18,7 @@ import { validate } from "../lib/validate";
 import { viewerOf } from "../middleware/session";
 import { anyCarrierCredentials } from "../carriers/registry";
 import { sealCredentials } from "../messaging/credentials";
+import { forgetNumber } from "../messaging/number-cache";
 import { limitBody } from "../middleware/body-limit";
 
 /*
@@ -128,6 +129,9 @@ export const adminNumberRoutes = new Hono<StaffEnv>()
         ...sealed,
       });
       if (!updated) throw notFound("Clinic number");
+      // This isolate's webhook cache at once; other isolates' copies are re-checked against D1 on use and
+      // expire within a minute (messaging/number-cache.ts).
+      forgetNumber(updated.e164);
       await auditInsert(db, {
         orgId: session.org.id,
         userId: session.user.id,

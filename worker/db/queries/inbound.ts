@@ -1,8 +1,10 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, is, isNull, sql, SQL } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "../client";
 import {
   auditLog,
   carrierEvents,
+  clinicNumbers,
   conversations,
   liveEvents,
   messages,
@@ -22,6 +24,10 @@ import { PHOTO_PREVIEW } from "../../shared/media";
 import { mediaFileName } from "../../messaging/media";
 
 export type InboundRow = {
+  /**
+   * The number as the signature was checked (possibly from the isolate's cache): nothing is stored unless
+   * the number still exists with this id, E.164, carrier and credentials ciphertext.
+   */
   number: ClinicNumber;
   carrier: Carrier;
   carrierMessageId: string;
@@ -39,46 +45,105 @@ export type InboundRow = {
   now: number;
 };
 
-export type StoredInbound = { message: Message; live: LiveEvent };
+export type StoredInbound =
+  /** `number` is its row as read in the same transaction: the follow-ups read their settings from it. */
+  | { kind: "stored"; message: Message; live: LiveEvent; number: ClinicNumber }
+  | { kind: "duplicate"; number: ClinicNumber }
+  /** Removed, or its carrier or credentials changed since `row.number` was read: nothing was written. */
+  | { kind: "number-changed" };
 
 /**
- * Stores one inbound text in ONE D1 batch (one transaction): the event id, the conversation, the message,
+ * The number as the caller knows it still stands: same id, E.164, carrier and credentials ciphertext (a
+ * rotated token or another account re-encrypts it). Numbers are deleted, not deactivated: no row, no match.
+ */
+function numberStillCurrent(number: ClinicNumber, carrier: Carrier): SQL {
+  const condition = and(
+    eq(clinicNumbers.id, number.id),
+    eq(clinicNumbers.e164, number.e164),
+    eq(clinicNumbers.carrier, carrier),
+    number.credentialsCiphertext === null
+      ? isNull(clinicNumbers.credentialsCiphertext)
+      : eq(clinicNumbers.credentialsCiphertext, number.credentialsCiphertext),
+  );
+  if (!condition) throw new Error("unreachable: and() of conditions");
+  return condition;
+}
+
+/**
+ * `select <a values() row> from clinic_numbers where <condition>`: the row of an `insert ... values`, made
+ * conditional. Every column in table order, as drizzle's insert-select requires, with the table's defaults
+ * for the ones not given (as values() fills them), so a column added later needs no change here.
+ */
+function rowWhere<T extends SQLiteTable>(
+  table: T,
+  row: { [K in keyof T["$inferInsert"]]: T["$inferInsert"][K] | SQL },
+  condition: SQL,
+): SQL {
+  const given: Record<string, unknown> = row;
+  const columns = Object.entries(getTableColumns(table)).flatMap(([key, column]) => {
+    if (column.generated !== undefined && column.generated.type !== "byDefault") return [];
+    const value = given[key];
+    if (value !== undefined) return [is(value, SQL) ? value : sql.param(value, column)];
+    const fallback: unknown = column.default ?? column.defaultFn?.();
+    if (fallback === undefined) return [sql`null`];
+    return [is(fallback, SQL) ? fallback : sql.param(fallback, column)];
+  });
+  return sql`select ${sql.join(columns, sql`, `)} from ${clinicNumbers} where ${condition}`;
+}
+
+/**
+ * Stores one inbound text in ONE D1 batch (one transaction), only while the number is still current
+ * (numberStillCurrent: every insert selects from clinic_numbers under that condition, and the batch reads
+ * the number's row back for the follow-ups, in the same round trip): the event id, the conversation, the message,
  * its live event (so the fan-out after the answer is one Durable Object call, with no D1 round trip), the
  * conversation's preview and unread flag, its photos' rows (pending: copied after the answer), and an
  * opt-out or opt-in. The message insert is
  * `ON CONFLICT DO NOTHING` on (carrier, carrier_message_id), so a webhook delivered twice, or twenty times at
  * once, stores one row. Later statements must only act when THIS request inserted the row: the row carries
  * a random per-request nonce in idempotency_key (unused for inbound texts otherwise), and they test for it.
- * Returns the new message and its live event, or null when it was a duplicate.
+ * Returns the new message and its live event, a duplicate, or that the number changed (nothing written).
  */
-export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbound | null> {
+export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbound> {
   const nonce = `in:${crypto.randomUUID()}`;
   const { number, phone, now } = row;
+  const current = numberStillCurrent(number, row.carrier);
   const inserted = sql`exists (select 1 from messages where number_id = ${number.id} and idempotency_key = ${nonce})`;
   const conversation = db
     .insert(conversations)
-    .values({ orgId: number.orgId, numberId: number.id, phone, lastMessageAt: now, createdAt: now })
+    .select(
+      rowWhere(
+        conversations,
+        { orgId: number.orgId, numberId: number.id, phone, lastMessageAt: now, createdAt: now },
+        current,
+      ),
+    )
     .onConflictDoNothing({ target: [conversations.numberId, conversations.phone] });
   // RETURNING on a DO-NOTHING insert yields the row only when this request inserted it: the answer to
   // "new or duplicate" comes back with the batch, saving a read-back round trip on every webhook.
   const message = db
     .insert(messages)
-    .values({
-      orgId: number.orgId,
-      numberId: number.id,
-      conversationId: sql`(select id from conversations where number_id = ${number.id} and phone = ${phone})`,
-      direction: "in",
-      kind: "reply",
-      body: row.body,
-      status: "received",
-      carrier: row.carrier,
-      carrierMessageId: row.carrierMessageId,
-      segments: row.segments,
-      encoding: row.encoding,
-      idempotencyKey: nonce,
-      createdAt: now,
-      updatedAt: now,
-    })
+    .select(
+      rowWhere(
+        messages,
+        {
+          orgId: number.orgId,
+          numberId: number.id,
+          conversationId: sql`(select id from conversations where number_id = ${number.id} and phone = ${phone})`,
+          direction: "in",
+          kind: "reply",
+          body: row.body,
+          status: "received",
+          carrier: row.carrier,
+          carrierMessageId: row.carrierMessageId,
+          segments: row.segments,
+          encoding: row.encoding,
+          idempotencyKey: nonce,
+          createdAt: now,
+          updatedAt: now,
+        },
+        current,
+      ),
+    )
     .onConflictDoNothing({ target: [messages.carrier, messages.carrierMessageId] })
     .returning();
   // The live event as the protocol types it; only the ids, unknown until the insert, are filled in by SQL.
@@ -124,7 +189,8 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
         from messages where number_id = ${number.id} and idempotency_key = ${nonce}`,
     )
     .returning({ id: liveEvents.id, payload: liveEvents.payload });
-  const [, stored, event] = await db.batch([
+  const [numberRows, , stored, event] = await db.batch([
+    db.select().from(clinicNumbers).where(eq(clinicNumbers.id, number.id)),
     conversation,
     message,
     live,
@@ -132,7 +198,13 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
       ? [
           db
             .insert(carrierEvents)
-            .values({ carrier: row.carrier, eventId: row.eventId, receivedAt: now })
+            .select(
+              rowWhere(
+                carrierEvents,
+                { carrier: row.carrier, eventId: row.eventId, receivedAt: now },
+                current,
+              ),
+            )
             .onConflictDoNothing(),
         ]
       : []),
@@ -150,9 +222,20 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
   ]);
   const [inserted0] = stored;
   const [eventRow] = event;
-  if (!inserted0) return null;
+  const [fresh] = numberRows;
+  // The same test as numberStillCurrent, on the row read in the same transaction as the inserts.
+  const unchanged =
+    fresh !== undefined &&
+    fresh.e164 === number.e164 &&
+    fresh.carrier === row.carrier &&
+    fresh.credentialsCiphertext === number.credentialsCiphertext;
+  if (!unchanged) {
+    if (inserted0) throw new Error("inbound message stored for a number that changed");
+    return { kind: "number-changed" };
+  }
+  if (!inserted0) return { kind: "duplicate", number: fresh };
   if (!eventRow) throw new Error("inbound message stored without its live event");
-  return { message: inserted0, live: rowToLiveEvent(eventRow) };
+  return { kind: "stored", message: inserted0, live: rowToLiveEvent(eventRow), number: fresh };
 }
 
 /**
