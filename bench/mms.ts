@@ -24,12 +24,14 @@ const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(
 
 /** Twilio's REST API as far as this bench needs it: media downloads, and sends/deletes answered at once. */
 function startFakeTwilio() {
+  let photosServed = 0;
   const server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       if (req.method === "GET" && /\/Media\/ME[0-9a-f]{32}$/.test(req.url ?? "")) {
         res.writeHead(200, { "content-type": "image/jpeg", "content-length": String(photo.byteLength) });
         res.end(photo);
+        photosServed++;
         return;
       }
       if (req.method === "DELETE") {
@@ -41,7 +43,10 @@ function startFakeTwilio() {
     });
   });
   server.listen(FAKE_CARRIER_PORT, "127.0.0.1");
-  return { stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    photosServed: () => photosServed,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const phone = (i: number) => `+1555${String(7_000_000 + (i % 500)).padStart(7, "0")}`;
@@ -108,6 +113,10 @@ export async function runMms(server?: Server): Promise<MmsResult> {
           thumbnailMs.push(res.ms + after);
         }
       }
+    }
+    // The copy really ran: every MMS's photo was fetched from the fake carrier (once; none refused early).
+    if (twilio.photosServed() !== PAIRS + warm) {
+      throw new Error(`${twilio.photosServed()} photos fetched for ${PAIRS + warm} MMS webhooks`);
     }
     const result: MmsResult = {
       textMs: median(textMs),
