@@ -3,7 +3,7 @@
  * one line with its ratio to a baseline measured in the same run; then the load and fault tests' summary.
  *
  *   npm run bench                      all of them
- *   npm run bench -- ingest live       only these (ingest, live, presence, scheduled, queue, history, weight,
+ *   npm run bench -- ingest live       only these (ingest, mms, live, presence, scheduled, queue, history, weight,
  *                                      scale, faults)
  *
  * Load goes only to 127.0.0.1, every run is bounded, and every server started is stopped.
@@ -20,6 +20,7 @@ import { fmt } from "./lib/http.ts";
 import { runFaults } from "./faults.ts";
 import { runIngest } from "./ingest.ts";
 import { runLive } from "./live.ts";
+import { runMms } from "./mms.ts";
 import { runPresence } from "./presence.ts";
 import { runQueue } from "./queue.ts";
 import { ROOT } from "./lib/server.ts";
@@ -29,6 +30,7 @@ import { runWeight } from "./weight.ts";
 
 const ALL = [
   "ingest",
+  "mms",
   "live",
   "presence",
   "scheduled",
@@ -129,6 +131,13 @@ const benches: Record<Name, () => Promise<void>> = {
       check("ingest 0 non-2xx answers under load", (r) => ({
         ok: r.full.non2xx === 0,
         figure: `${r.full.non2xx} non-2xx`,
+      })),
+    ]),
+  mms: () =>
+    bench(runMms, [
+      check("mms webhook answer with one 500 KB photo ≤ 1.1 × text-only (median, same run)", (r) => ({
+        ok: r.ratio <= 1.1 && r.non2xx === 0,
+        figure: `${x(r.ratio)} (${ms(r.mmsMs)} vs ${ms(r.textMs)}, ${r.non2xx} non-2xx); photo servable after ${ms(r.thumbnailMs)}`,
       })),
     ]),
   live: () =>

@@ -12,9 +12,37 @@
  * - Keys are deterministic from the content, so rewriting after a crash produces the identical object, and
  *   they hold no phone number or message text (keys show up in logs and dashboards).
  */
-import type { Message } from "../db/schema";
+import type { Message, MessageMediaRow } from "../db/schema";
+import type { MediaState } from "../shared/media";
+import { mediaFileName } from "../messaging/media";
 
-export type ArchiveRow = Message;
+/**
+ * One photo or file of an archived message. Its `message_media` row is deleted with the message, but the
+ * R2 object under `r2Key` is never deleted, so the archive keeps what an export needs to list (and embed) it.
+ */
+export type ArchivedMedia = {
+  n: number;
+  contentType: string;
+  size: number | null;
+  fileName: string;
+  state: MediaState;
+  r2Key: string | null;
+};
+
+/** `media` is absent on messages without files and on every row archived before photos existed. */
+export type ArchiveRow = Message & { media?: ArchivedMedia[] };
+
+/** The archive's descriptor of a stored media row (fileName as staff download it: messaging/media.ts). */
+export function archivedMedia(row: MessageMediaRow): ArchivedMedia {
+  return {
+    n: row.n,
+    contentType: row.contentType,
+    size: row.size,
+    fileName: mediaFileName(row.n, row.contentType),
+    state: row.state,
+    r2Key: row.r2Key,
+  };
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -120,6 +148,20 @@ function isArchiveRow(value: unknown): value is ArchiveRow {
     typeof r.conversationId === "number" &&
     typeof r.numberId === "number" &&
     typeof r.createdAt === "number" &&
-    typeof r.body === "string"
+    typeof r.body === "string" &&
+    (r.media === undefined || (Array.isArray(r.media) && r.media.every(isArchivedMedia)))
+  );
+}
+
+function isArchivedMedia(value: unknown): value is ArchivedMedia {
+  if (typeof value !== "object" || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return (
+    typeof m.n === "number" &&
+    typeof m.contentType === "string" &&
+    (m.size === null || typeof m.size === "number") &&
+    typeof m.fileName === "string" &&
+    (m.state === "pending" || m.state === "stored" || m.state === "failed") &&
+    (m.r2Key === null || typeof m.r2Key === "string")
   );
 }

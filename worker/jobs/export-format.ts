@@ -7,6 +7,22 @@
  * (owasp.org/www-community/attacks/CSV_Injection): a patient can put anything in a text.
  */
 import type { ExportFormat, MessageDirection, MessageKind } from "../db/schema";
+import type { MediaState } from "../shared/media";
+
+/**
+ * One photo or file of an exported message. The export never carries the bytes of a file (CSV) or of one past
+ * the embedding cap (HTML): it says the file is kept in Textdesk's archive. `dataUri` is set only for an image
+ * the HTML export embeds.
+ */
+export type ExportMedia = {
+  fileName: string;
+  contentType: string;
+  size: number | null;
+  state: MediaState;
+  dataUri?: string;
+  /** Why an image is not embedded (the export's cap), shown next to it. */
+  skipped?: string;
+};
 
 export type ExportRow = {
   createdAt: number;
@@ -16,7 +32,27 @@ export type ExportRow = {
   body: string;
   phone: string;
   staff: string;
+  media?: readonly ExportMedia[];
 };
+
+const KB = 1024;
+export function humanSize(bytes: number | null): string {
+  if (bytes === null) return "size unknown";
+  if (bytes < KB) return `${bytes} B`;
+  if (bytes < KB * KB) return `${Math.round(bytes / KB)} KB`;
+  return `${(bytes / (KB * KB)).toFixed(1)} MB`;
+}
+
+/** "photo-1.jpg (image/jpeg, 512 KB) — file kept in the Textdesk archive", or why there is no file. */
+export function describeMedia(m: ExportMedia): string {
+  const where =
+    m.state === "stored"
+      ? "file kept in the Textdesk archive"
+      : m.state === "pending"
+        ? "file was still being copied from the carrier"
+        : "file could not be retrieved from the carrier";
+  return `${m.fileName} (${m.contentType}, ${humanSize(m.size)}) — ${where}`;
+}
 
 export type Formatter = {
   contentType: string;
@@ -105,6 +141,15 @@ export function zonedClock(timeZone: string) {
   };
 }
 
+/** An embedded image with its caption, or only the caption (a file, or an image past the cap). */
+function mediaFigure(m: ExportMedia): string {
+  const caption = escapeHtml(m.skipped ? `${describeMedia(m)} (${m.skipped})` : describeMedia(m));
+  // The data URI is base64 of bytes whose image type was checked against their magic numbers: nothing in
+  // it can close the attribute.
+  const img = m.dataUri ? `<img src="${m.dataUri}" alt="${escapeHtml(m.fileName)}">` : "";
+  return `<figure>${img}<figcaption>${caption}</figcaption></figure>`;
+}
+
 export type ExportHeading = { practice: string; numberLabel: string; scope: string; timeZone: string };
 
 export function formatterFor(format: ExportFormat, heading: ExportHeading): Formatter {
@@ -120,6 +165,7 @@ export function formatterFor(format: ExportFormat, heading: ExportHeading): Form
       r.staff,
       r.status,
       r.body,
+      (r.media ?? []).map(describeMedia).join("; "),
     ];
   };
   const columns = [
@@ -131,6 +177,7 @@ export function formatterFor(format: ExportFormat, heading: ExportHeading): Form
     "Staff",
     "Status",
     "Message",
+    "Attachments",
   ];
   if (format === "csv") {
     return {
@@ -150,17 +197,20 @@ export function formatterFor(format: ExportFormat, heading: ExportHeading): Form
       "body{font:12px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}" +
       "th,td{border-bottom:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}" +
       "td.body{white-space:pre-wrap;word-break:break-word}tr.in td{background:#f6f6f6}" +
+      "figure{margin:4px 0}figure img{max-width:320px;max-height:320px;display:block}" +
+      "figcaption{color:#555}" +
       "@media print{body{margin:0}thead{display:table-header-group}tr{break-inside:avoid}}" +
       `</style></head><body><h1>${title}</h1><table><thead><tr>` +
       columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("") +
       "</tr></thead><tbody>\n",
     row: (r) => {
       const [date, time, ...rest] = cells(r).map(escapeHtml);
+      rest.pop();
       const body = rest.pop() ?? "";
       return (
         `<tr class="${r.direction}"><td>${date ?? ""}</td><td>${time ?? ""}</td>` +
         rest.map((c) => `<td>${c}</td>`).join("") +
-        `<td class="body">${body}</td></tr>\n`
+        `<td class="body">${body}</td><td>${(r.media ?? []).map(mediaFigure).join("")}</td></tr>\n`
       );
     },
     footer: () => "</tbody></table></body></html>\n",

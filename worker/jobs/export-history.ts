@@ -14,6 +14,7 @@ import { getOrganization } from "../db/queries/organizations";
 import type { HistoryExport } from "../db/schema";
 import { formatPhone } from "../shared/phone";
 import { formatterFor } from "./export-format";
+import { exportMedia } from "./export-media";
 import { ArchiveReadError, HistoryMovedError, historyRows, type HistoryScope } from "./history-source";
 import { R2PartWriter, StorageError } from "./r2-part-writer";
 import { describeError } from "../lib/errors";
@@ -64,6 +65,7 @@ export async function runExport(deps: ExportDeps, exportId: number): Promise<"do
       },
       deps.partBytes,
     );
+    const media = await exportMedia({ db, bucket }, scope, job.format === "html");
     await writer.write(format.header());
     let rows = 0;
     for await (const m of historyRows({ db, bucket }, scope)) {
@@ -77,6 +79,7 @@ export async function runExport(deps: ExportDeps, exportId: number): Promise<"do
           // Formatted for people, "(555) 000-1111": the E.164 "+1…" would need the formula guard's apostrophe.
           phone: formatPhone(job.phone ?? phones.get(m.conversationId) ?? ""),
           staff: m.authorUserId === null ? "" : (names.get(m.authorUserId) ?? `user ${m.authorUserId}`),
+          media: await media.of(m),
         }),
       );
       rows++;

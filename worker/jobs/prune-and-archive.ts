@@ -25,7 +25,8 @@ import {
   selectOldMessages,
 } from "../db/queries/archive";
 import { acquireLease, releaseLease } from "../db/queries/job-leases";
-import { archiveKey, encodeChunk, utcDay, type ArchiveRow } from "./archive-format";
+import { mediaByMessage } from "../db/queries/media";
+import { archiveKey, archivedMedia, encodeChunk, utcDay, type ArchiveRow } from "./archive-format";
 import { resumeManifest, verifyAndPrune } from "./archive-verify";
 import { describeError } from "../lib/errors";
 
@@ -111,7 +112,7 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
           log("partial");
           return report;
         }
-        const page = await selectOldMessages(db, n.numberId, cutoff, pageSize);
+        const page = await withMedia(db, await selectOldMessages(db, n.numberId, cutoff, pageSize));
         if (page.length === 0) break;
         for (const chunk of chunksByDay(page)) {
           const key = archiveKey(n.orgId, n.numberId, chunk.day, chunk.firstId, chunk.lastId);
@@ -163,6 +164,21 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
   } finally {
     await releaseLease(db, LEASE_NAME, holder);
   }
+}
+
+/**
+ * Each message's photos and files go into its archived row (their D1 rows are deleted with it; the R2
+ * objects stay, so an export of archived history still lists and embeds them).
+ */
+async function withMedia(db: Db, page: readonly ArchiveRow[]): Promise<ArchiveRow[]> {
+  const media = await mediaByMessage(
+    db,
+    page.map((m) => m.id),
+  );
+  return page.map((m) => {
+    const files = media.get(m.id);
+    return files ? { ...m, media: files.map(archivedMedia) } : m;
+  });
 }
 
 type DayChunk = { day: string; firstId: number; lastId: number; rows: ArchiveRow[] };

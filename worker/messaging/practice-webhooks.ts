@@ -20,6 +20,7 @@ import { getCursor, saveCursor, webhookKeysForNumber } from "../db/queries/webho
 import { decryptJson } from "../lib/credentials";
 import { utf8 } from "../lib/crypto";
 import type { LiveEvent } from "../shared/live-protocol";
+import type { MediaState, MessageMedia } from "../shared/media";
 import type { AppointmentIntent } from "../shared/reminders";
 
 export const WEBHOOK_BATCH = 25;
@@ -38,6 +39,8 @@ export type WebhookEvent =
         to: string;
         body: string;
         createdAt: number;
+        /** The text's photos and files, in order; empty for a plain text. */
+        media: WebhookMedia[];
       };
     }
   | AppointmentResponseHook
@@ -53,6 +56,37 @@ export type WebhookEvent =
         errorReason: string | null;
       };
     };
+
+/**
+ * One photo or file of a received text: its description, never its bytes. The copy from the carrier runs after
+ * the text is stored, so at `message.received` time a file is usually still `pending`: its `url` answers 409
+ * until it is `stored` (seconds later), then the file. `url` is under the practice-system API and needs the
+ * same API key (GET /api/v1/messages/{id}/media/{n}); null for a file that could not be retrieved (`failed`).
+ */
+export type WebhookMedia = {
+  n: number;
+  contentType: string;
+  size: number | null;
+  fileName: string;
+  state: MediaState;
+  url: string | null;
+};
+
+/** The practice-system API's URL of one file of a message. */
+export function apiMediaUrl(baseUrl: string, messageId: number, n: number): string {
+  return `${baseUrl}/api/v1/messages/${messageId}/media/${n}`;
+}
+
+function webhookMedia(baseUrl: string, messageId: number, media: readonly MessageMedia[]): WebhookMedia[] {
+  return media.map((m) => ({
+    n: m.n,
+    contentType: m.contentType,
+    size: m.size,
+    fileName: m.fileName,
+    state: m.state,
+    url: m.state === "failed" ? null : apiMediaUrl(baseUrl, messageId, m.n),
+  }));
+}
 
 /**
  * How a patient's reply answers one reminder: read by Textdesk, or corrected by staff (`correctedBy`).
@@ -104,7 +138,11 @@ export function isWebhookEvent(event: LiveEvent) {
   return (event.type === "message" && event.message.direction === "in") || event.type === "message_status";
 }
 
-function toWebhook(event: LiveEvent, clinicPhone: string, phones: Map<number, string>): WebhookEvent | null {
+function toWebhook(
+  event: LiveEvent,
+  at: { clinicPhone: string; baseUrl: string },
+  phones: Map<number, string>,
+): WebhookEvent | null {
   // A reply re-sent because its reading changed is that reading, never a second message.received.
   if (event.type === "message" && event.appointmentResponse) return appointmentHook(event);
   // A reply re-sent because its photos landed is the same reply: it was sent as message.received already.
@@ -116,9 +154,10 @@ function toWebhook(event: LiveEvent, clinicPhone: string, phones: Map<number, st
       messageId: m.id,
       numberId: event.numberId,
       from,
-      to: clinicPhone,
+      to: at.clinicPhone,
       body: m.body,
       createdAt: m.createdAt,
+      media: webhookMedia(at.baseUrl, m.id, m.media ?? []),
     };
     return { id: event.cursor, type: "message.received", data };
   }
@@ -138,7 +177,7 @@ export type DispatchOptions = { now?: () => number; fetch?: typeof fetch };
 
 /** Sends each webhook key of the number's practice what happened on this number since its cursor. */
 export async function dispatchWebhooks(
-  input: { db: Db; env: Pick<Env, "CREDENTIALS_KEY">; numberId: number },
+  input: { db: Db; env: Pick<Env, "CREDENTIALS_KEY" | "PUBLIC_BASE_URL">; numberId: number },
   options: DispatchOptions = {},
 ): Promise<{ delivered: number; nextAt: number | null }> {
   const { db, numberId } = input;
@@ -171,7 +210,7 @@ export async function dispatchWebhooks(
     let last = cursor?.lastEventId ?? key.sinceEventId;
     let failures = 0;
     for (const event of events) {
-      const hook = toWebhook(event, number.e164, phones);
+      const hook = toWebhook(event, { clinicPhone: number.e164, baseUrl: input.env.PUBLIC_BASE_URL }, phones);
       if (hook && !(await deliver(key.url, secret, hook, now(), post))) {
         failures = (cursor?.failures ?? 0) + 1;
         break;

@@ -114,3 +114,15 @@ export const appointmentResponseExample = {
     correctedBy: null,
   },
 };
+
+/** The `data.media` of a message.received webhook for a text with one photo, just received. */
+export const mediaWebhookExample = [
+  {
+    n: 0,
+    contentType: "image/jpeg",
+    size: 512000,
+    fileName: "photo-1.jpg",
+    state: "pending",
+    url: "https://textdesk.example.com/api/v1/messages/913/media/0",
+  },
+];

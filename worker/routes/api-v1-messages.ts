@@ -4,14 +4,22 @@ import { z } from "zod";
 import type { PracticeApiEnv } from "../env";
 import { findNumberByE164, getOrgNumber } from "../db/queries/numbers";
 import { getOrgMessage } from "../db/queries/outbound-batch";
-import { describeError, notFound, payloadTooLarge } from "../lib/errors";
+import { getMessageFile } from "../db/queries/media";
+import { conflict, describeError, notFound, payloadTooLarge } from "../lib/errors";
 import { idParam, messageBody, phoneSchema } from "../lib/schemas";
 import { validate } from "../lib/validate";
 import { queueApiMessages } from "../messaging/outbound-batch";
 import { messageAppointment } from "../messaging/live";
 import { scheduleDrain } from "../messaging/outbound-drain";
 import { limitBody } from "../middleware/body-limit";
-import { appointmentResponseExample, requestExample, sendExamples, statusExample } from "./api-v1-examples";
+import {
+  appointmentResponseExample,
+  mediaWebhookExample,
+  requestExample,
+  sendExamples,
+  statusExample,
+} from "./api-v1-examples";
+import { fileParams, serveFile } from "./media";
 
 export const MAX_RECIPIENTS_PER_CALL = 1000;
 
@@ -180,5 +188,38 @@ export const apiV1MessageRoutes = new Hono<PracticeApiEnv>()
         },
         200,
       );
+    },
+  )
+  .get(
+    "/:messageId/media/:n",
+    describeRoute({
+      tags: ["practice-system API"],
+      summary:
+        "One photo or file of a message, as the `media[].url` of the message.received webhook gives it",
+      description:
+        "The file's bytes as an attachment, with its verified Content-Type, a safe file name and " +
+        "`X-Content-Type-Options: nosniff`. A patient's photo is copied from the carrier after the text is " +
+        "stored, so a webhook usually names it `pending`: this answers 409 (media_pending) until it is " +
+        "stored, typically within seconds. A message of another practice, or a file that could not be " +
+        "retrieved: 404. The message.received webhook's `data.media`, e.g. " +
+        JSON.stringify(mediaWebhookExample),
+      security: [{ apiKey: [] }],
+      responses: {
+        200: { description: "The file (Content-Disposition: attachment)" },
+        401: { description: "Unknown or revoked API key" },
+        404: { description: "No such file on a message of this practice" },
+        409: { description: "Still being copied from the carrier (media_pending); retry shortly" },
+      },
+    }),
+    validate("param", fileParams),
+    async (c) => {
+      const { messageId, n } = c.req.valid("param");
+      const found = await getMessageFile(c.get("db"), messageId, n);
+      if (!found || found.message.orgId !== c.get("apiKey").org.id) throw notFound("File");
+      if (found.media.state === "pending") {
+        c.header("retry-after", "5");
+        throw conflict("The file is still being copied from the carrier; retry shortly.", "media_pending");
+      }
+      return serveFile(c.env.HISTORY, found.media, true);
     },
   );

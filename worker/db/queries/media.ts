@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, lte, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { clinicNumbers, messageMedia, messages, type MessageMediaRow } from "../schema";
 import { inJsonList } from "./chunked";
@@ -194,4 +194,38 @@ export async function staleUploads(db: Db, before: number, limit: number) {
 export async function deleteMediaRows(db: Db, ids: readonly number[]) {
   if (ids.length === 0) return;
   await db.delete(messageMedia).where(inJsonList(messageMedia.id, ids));
+}
+
+/**
+ * Every file of the live messages of an export's scope (a conversation, or a number's [from, to)), by message
+ * id: one query, held for the export's length (files are few next to messages).
+ */
+export async function mediaInScope(
+  db: Db,
+  scope:
+    | { kind: "conversation"; conversationId: number }
+    | { kind: "range"; numberId: number; from: number; to: number },
+): Promise<Map<number, MessageMediaRow[]>> {
+  const rows = await db
+    .select({ media: messageMedia })
+    .from(messageMedia)
+    .innerJoin(messages, eq(messages.id, messageMedia.messageId))
+    .where(
+      scope.kind === "conversation"
+        ? eq(messages.conversationId, scope.conversationId)
+        : and(
+            eq(messages.numberId, scope.numberId),
+            gte(messages.createdAt, scope.from),
+            lt(messages.createdAt, scope.to),
+          ),
+    )
+    .orderBy(asc(messageMedia.messageId), asc(messageMedia.n));
+  const out = new Map<number, MessageMediaRow[]>();
+  for (const { media } of rows) {
+    if (media.messageId === null) continue;
+    const list = out.get(media.messageId) ?? [];
+    list.push(media);
+    out.set(media.messageId, list);
+  }
+  return out;
 }
