@@ -75,15 +75,45 @@ export type EncodedChunk = {
   sha256: string;
 };
 
-/** Encodes one chunk (all rows of one number and one UTC day) as NDJSON with its segment index. */
+/** UTF-8 length of a string without encoding it (the lines are measured for the segment offsets). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) {
+      bytes += 1;
+    } else if (c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A surrogate pair is 2 UTF-16 units and 4 bytes. (JSON.stringify escapes lone surrogates.)
+      bytes += 2;
+      i++;
+    } else {
+      bytes += 2;
+    }
+  }
+  return bytes;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Encodes one chunk (all rows of one number and one UTC day) as NDJSON with its segment index. The lines are
+ * joined and encoded once: a TextEncoder call and a buffer per row cost more than the JSON itself. Offsets
+ * come from each line's UTF-8 length, which for an ASCII line (most of them) is its length.
+ */
 export async function encodeChunk(rows: readonly ArchiveRow[]): Promise<EncodedChunk> {
   const sorted = [...rows].sort((a, b) => a.conversationId - b.conversationId || a.id - b.id);
-  const lines: Uint8Array[] = [];
+  const lines: string[] = [];
   const segments: Segment[] = [];
   let offset = 0;
   let current: Segment | undefined;
+  let firstId = Number.POSITIVE_INFINITY;
+  let lastId = Number.NEGATIVE_INFINITY;
+  let minCreatedAt = Number.POSITIVE_INFINITY;
+  let maxCreatedAt = Number.NEGATIVE_INFINITY;
   for (const row of sorted) {
-    const line = encoder.encode(`${JSON.stringify(row)}\n`);
+    const line = `${JSON.stringify(row)}\n`;
+    const length = NON_ASCII.test(line) ? utf8Length(line) : line.length;
     if (current?.conversationId !== row.conversationId) {
       current = {
         conversationId: row.conversationId,
@@ -98,25 +128,27 @@ export async function encodeChunk(rows: readonly ArchiveRow[]): Promise<EncodedC
     current.rows++;
     current.lastId = Math.max(current.lastId, row.id);
     current.firstId = Math.min(current.firstId, row.id);
-    current.length += line.byteLength;
-    offset += line.byteLength;
+    current.length += length;
+    offset += length;
     lines.push(line);
+    firstId = Math.min(firstId, row.id);
+    lastId = Math.max(lastId, row.id);
+    minCreatedAt = Math.min(minCreatedAt, row.createdAt);
+    maxCreatedAt = Math.max(maxCreatedAt, row.createdAt);
   }
   const bytes = new Uint8Array(offset);
-  let at = 0;
-  for (const line of lines) {
-    bytes.set(line, at);
-    at += line.byteLength;
-  }
-  const ids = rows.map((r) => r.id);
-  const times = rows.map((r) => r.createdAt);
+  const text = lines.join("");
+  const { read, written } = encoder.encodeInto(text, bytes);
+  // The offsets index R2 ranged GETs: a miscount would hand an export the wrong bytes, so it is fatal here.
+  if (read !== text.length || written !== offset)
+    throw new Error("archive chunk length differs from its segment index");
   return {
     bytes,
     rows: rows.length,
-    firstId: Math.min(...ids),
-    lastId: Math.max(...ids),
-    minCreatedAt: Math.min(...times),
-    maxCreatedAt: Math.max(...times),
+    firstId,
+    lastId,
+    minCreatedAt,
+    maxCreatedAt,
     segments,
     sha256: await sha256OfBytes(bytes),
   };

@@ -15,7 +15,7 @@ import type { HistoryExport } from "../db/schema";
 import { formatPhone } from "../shared/phone";
 import { formatterFor } from "./export-format";
 import { exportMedia } from "./export-media";
-import { ArchiveReadError, HistoryMovedError, historyRows, type HistoryScope } from "./history-source";
+import { ArchiveReadError, HistoryMovedError, historyPages, type HistoryScope } from "./history-source";
 import { R2PartWriter, StorageError } from "./r2-part-writer";
 import { describeError } from "../lib/errors";
 
@@ -67,23 +67,43 @@ export async function runExport(deps: ExportDeps, exportId: number): Promise<"do
     );
     const media = await exportMedia({ db, bucket }, scope, job.format === "html");
     await writer.write(format.header());
+    // Formatted for people, "(555) 000-1111": the E.164 "+1…" would need the formula guard's apostrophe.
+    // Once per conversation, not per row.
+    const phoneCells = new Map<number, string>();
+    const phoneOf = (conversationId: number) => {
+      let cell = phoneCells.get(conversationId);
+      if (cell === undefined) {
+        cell = formatPhone(job.phone ?? phones.get(conversationId) ?? "");
+        phoneCells.set(conversationId, cell);
+      }
+      return cell;
+    };
     let rows = 0;
-    for await (const m of historyRows({ db, bucket }, scope)) {
-      await writer.write(
-        format.row({
+    let reported = 0;
+    // A page at a time: one string and one awaited write per page, not per row.
+    for await (const page of historyPages({ db, bucket }, scope)) {
+      let text = "";
+      for (const m of page) {
+        // Most rows have no files: only those wait on the lister (R2 reads, for the HTML's images).
+        const listing = media.of(m);
+        const files = listing === undefined ? undefined : await listing;
+        text += format.row({
           createdAt: m.createdAt,
           direction: m.direction,
           kind: m.kind,
           status: m.status,
           body: m.body,
-          // Formatted for people, "(555) 000-1111": the E.164 "+1…" would need the formula guard's apostrophe.
-          phone: formatPhone(job.phone ?? phones.get(m.conversationId) ?? ""),
+          phone: phoneOf(m.conversationId),
           staff: m.authorUserId === null ? "" : (names.get(m.authorUserId) ?? `user ${m.authorUserId}`),
-          media: await media.of(m),
-        }),
-      );
-      rows++;
-      if (rows % PROGRESS_EVERY_ROWS === 0) await reportProgress(db, job.id, rows, writer.bytes);
+          media: files,
+        });
+      }
+      await writer.write(text);
+      rows += page.length;
+      if (rows - reported >= PROGRESS_EVERY_ROWS) {
+        reported = rows;
+        await reportProgress(db, job.id, rows, writer.bytes);
+      }
     }
     await writer.write(format.footer());
     const bytes = await writer.finish();

@@ -31,7 +31,8 @@ function base64(bytes: Uint8Array): string {
   return btoa(parts.join(""));
 }
 
-export type MediaLister = { of(row: ArchiveRow): Promise<ExportMedia[] | undefined> };
+/** `of` answers undefined at once for a row without files, so the export's page loop awaits only rows with some. */
+export type MediaLister = { of(row: ArchiveRow): Promise<ExportMedia[]> | undefined };
 
 /** One export's media source; `embed` for HTML. */
 export async function exportMedia(
@@ -65,20 +66,22 @@ export async function exportMedia(
   }
 
   return {
-    async of(row) {
+    of(row) {
       const files = row.media ?? live.get(row.id)?.map(archivedMedia);
       if (!files || files.length === 0) return undefined;
-      const out: ExportMedia[] = [];
-      for (const m of files) {
-        out.push({
-          fileName: m.fileName,
-          contentType: m.contentType,
-          size: m.size,
-          state: m.state,
-          ...(await dataUri(m)),
-        });
-      }
-      return out;
+      return (async () => {
+        const out: ExportMedia[] = [];
+        for (const m of files) {
+          out.push({
+            fileName: m.fileName,
+            contentType: m.contentType,
+            size: m.size,
+            state: m.state,
+            ...(await dataUri(m)),
+          });
+        }
+        return out;
+      })();
     },
   };
 }

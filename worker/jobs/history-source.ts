@@ -77,42 +77,54 @@ async function listSlices(db: Db, scope: HistoryScope): Promise<Slice[]> {
   }));
 }
 
-async function* archiveRows(
+/** The archive's rows of the scope, one slice (one R2 read) per yielded page. */
+async function* archivePages(
   bucket: R2Bucket,
   scope: HistoryScope,
   slices: Slice[],
-): AsyncGenerator<ArchiveRow> {
+): AsyncGenerator<ArchiveRow[]> {
   for (const slice of slices) {
     const rows = await readArchive(bucket, slice.key, slice.range);
     if (scope.kind === "conversation") {
       if (rows.length !== slice.rows || rows.some((r) => r.conversationId !== scope.conversationId)) {
         throw new ArchiveReadError(slice.key, "segment does not match its index");
       }
-      yield* rows;
+      yield rows;
       continue;
     }
-    yield* rows
-      .filter((r) => r.createdAt >= scope.from && r.createdAt < scope.to)
-      .sort((a, b) => a.id - b.id);
+    yield rows.filter((r) => r.createdAt >= scope.from && r.createdAt < scope.to).sort((a, b) => a.id - b.id);
   }
 }
 
-export async function* historyRows(deps: { db: Db; bucket: R2Bucket }, scope: HistoryScope) {
+/**
+ * The history as pages of rows (an archive slice, then D1 pages of PAGE_ROWS), oldest first. Pages, not rows:
+ * an async generator step and an awaited write per row cost more than formatting the row.
+ */
+export async function* historyPages(
+  deps: { db: Db; bucket: R2Bucket },
+  scope: HistoryScope,
+): AsyncGenerator<ArchiveRow[]> {
   const { db, bucket } = deps;
   const firstLive = (await livePage(db, scope, 0, 1))[0]?.id ?? Number.POSITIVE_INFINITY;
   const slices = await listSlices(db, scope);
   const archivedLive = new Set<number>();
-  for await (const row of archiveRows(bucket, scope, slices)) {
-    if (row.id >= firstLive) archivedLive.add(row.id);
-    yield row;
+  for await (const rows of archivePages(bucket, scope, slices)) {
+    for (const row of rows) if (row.id >= firstLive) archivedLive.add(row.id);
+    if (rows.length > 0) yield rows;
   }
   let afterId = 0;
   for (;;) {
     const page = await livePage(db, scope, afterId, PAGE_ROWS);
-    for (const row of page) if (!archivedLive.has(row.id)) yield row;
+    const fresh = archivedLive.size === 0 ? page : page.filter((row) => !archivedLive.has(row.id));
+    if (fresh.length > 0) yield fresh;
     const last = page.at(-1);
     if (!last || page.length < PAGE_ROWS) break;
     afterId = last.id;
   }
   if ((await listSlices(db, scope)).length !== slices.length) throw new HistoryMovedError();
+}
+
+/** The same history row by row, for callers that want one row at a time. */
+export async function* historyRows(deps: { db: Db; bucket: R2Bucket }, scope: HistoryScope) {
+  for await (const page of historyPages(deps, scope)) yield* page;
 }

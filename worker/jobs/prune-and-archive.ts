@@ -69,7 +69,9 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
   const started = clock();
   const holder = opts.holder ?? crypto.randomUUID();
   const deps = { db, bucket, now, deleteBatch: opts.deleteBatch ?? 5000 };
-  const pageSize = opts.pageSize ?? 5000;
+  // 10,000 rows (~7 MB of JSON) let an object hold a whole day of a busy number: every object costs an R2 put,
+  // a read-back and a manifest, and at 5,000 most pages split a day in two (bench/history.ts).
+  const pageSize = opts.pageSize ?? 10_000;
   const maxObjects = opts.maxObjects ?? 150;
   const report: PruneReport = {
     skipped: null,
@@ -114,7 +116,11 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
         }
         const page = await withMedia(db, await selectOldMessages(db, n.numberId, cutoff, pageSize));
         if (page.length === 0) break;
-        for (const chunk of chunksByDay(page)) {
+        const chunks = chunksByDay(page);
+        // A full page usually ends inside a day: leave that day's rows for the next page, which starts with
+        // them, so each day becomes one object instead of two halves.
+        if (page.length === pageSize && chunks.length > 1) chunks.pop();
+        for (const chunk of chunks) {
           const key = archiveKey(n.orgId, n.numberId, chunk.day, chunk.firstId, chunk.lastId);
           const encoded = await encodeChunk(chunk.rows);
           const manifestId = await insertManifest(
