@@ -1,11 +1,11 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { StaffEnv } from "../env";
 import { auditInsert } from "../db/queries/audit";
 import { assignableUsers } from "../db/queries/conversations";
 import { usersWhoMaySee } from "../db/queries/escalation";
-import { getOrgNumber, toNumberView, updateNumberRow } from "../db/queries/numbers";
+import { getOrgNumber, toNumberView, updateNumberRow, type NumberFields } from "../db/queries/numbers";
 // This isolate's webhook cache; other isolates' copies expire, and their webhooks re-check D1 (number-cache.ts).
 import { forgetNumber } from "../messaging/number-cache";
 import { WEEKDAYS } from "../db/schema";
@@ -74,6 +74,33 @@ const mediaSettings = z.strictObject({
   deleteMediaAfterCopy: z.boolean(),
 });
 
+/**
+ * One admin change to a number: the update (404 if the number is not this practice's), this isolate's cached
+ * copy forgotten (other isolates re-check signatures and the store batch, see messaging/number-cache.ts), and
+ * its audit row with counts, never phones or texts.
+ */
+export async function saveNumberSettings(
+  c: Context<StaffEnv>,
+  id: number,
+  patch: Partial<NumberFields>,
+  audit: { action: string; detail: Record<string, unknown> },
+) {
+  const db = c.get("db");
+  const session = c.get("session");
+  const [updated] = await updateNumberRow(db, session.org.id, id, patch);
+  if (!updated) throw notFound("Clinic number");
+  forgetNumber(updated.e164);
+  await auditInsert(db, {
+    orgId: session.org.id,
+    userId: session.user.id,
+    action: audit.action,
+    targetType: "clinic_number",
+    targetId: id,
+    detail: audit.detail,
+  });
+  return updated;
+}
+
 /** Per-number after-hours alerts, escalation, media and keyword handling. Admin only (mounted under /api/admin). */
 export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
   .put(
@@ -107,27 +134,25 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
           "alertPhones: add at least one phone to alert (or an away reply), or set officeHours to null",
         );
       }
-      const [updated] = await updateNumberRow(db, session.org.id, id, {
-        officeHours: input.officeHours,
-        alertPhones: [...new Set(input.alertPhones)],
-        afterHoursQuietMinutes: input.quietMinutes,
-        awayMessage,
-      });
-      if (!updated) throw notFound("Clinic number");
-      forgetNumber(updated.e164);
-      await auditInsert(db, {
-        orgId: session.org.id,
-        userId: session.user.id,
-        action: "number.after_hours",
-        targetType: "clinic_number",
-        targetId: id,
-        // Counts, never the phones themselves.
-        detail: {
-          enabled: input.officeHours !== null,
-          alertPhones: input.alertPhones.length,
-          awayReply: awayMessage !== null,
+      const updated = await saveNumberSettings(
+        c,
+        id,
+        {
+          officeHours: input.officeHours,
+          alertPhones: [...new Set(input.alertPhones)],
+          afterHoursQuietMinutes: input.quietMinutes,
+          awayMessage,
         },
-      });
+        {
+          action: "number.after_hours",
+          // Counts, never the phones themselves.
+          detail: {
+            enabled: input.officeHours !== null,
+            alertPhones: input.alertPhones.length,
+            awayReply: awayMessage !== null,
+          },
+        },
+      );
       return c.json({ number: toNumberView(updated) }, 200);
     },
   )
@@ -175,22 +200,20 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
         );
       }
       const settings = { ...input, afterHoursPushUserIds: chosen };
-      const [updated] = await updateNumberRow(db, session.org.id, id, { escalation: settings });
-      if (!updated) throw notFound("Clinic number");
-      forgetNumber(updated.e164);
-      await auditInsert(db, {
-        orgId: session.org.id,
-        userId: session.user.id,
-        action: "number.escalation",
-        targetType: "clinic_number",
-        targetId: id,
-        detail: {
-          enabled: settings.enabled,
-          minutes: settings.minutes,
-          afterHoursPushUsers: chosen.length,
-          afterHoursWaitMinutes: settings.afterHoursWaitMinutes,
+      const updated = await saveNumberSettings(
+        c,
+        id,
+        { escalation: settings },
+        {
+          action: "number.escalation",
+          detail: {
+            enabled: settings.enabled,
+            minutes: settings.minutes,
+            afterHoursPushUsers: chosen.length,
+            afterHoursWaitMinutes: settings.afterHoursWaitMinutes,
+          },
         },
-      });
+      );
       return c.json({ number: toNumberView(updated), escalation: escalationOf(updated) }, 200);
     },
   )
@@ -207,21 +230,17 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
     async (c) => {
       const { id } = c.req.valid("param");
       const input = c.req.valid("json");
-      const db = c.get("db");
-      const session = c.get("session");
-      const [updated] = await updateNumberRow(db, session.org.id, id, {
-        carrierHandlesOptOut: input.carrierHandlesOptOut,
-      });
-      if (!updated) throw notFound("Clinic number");
-      forgetNumber(updated.e164);
-      await auditInsert(db, {
-        orgId: session.org.id,
-        userId: session.user.id,
-        action: "number.keywords",
-        targetType: "clinic_number",
-        targetId: id,
-        detail: { carrierHandlesOptOut: input.carrierHandlesOptOut },
-      });
+      const updated = await saveNumberSettings(
+        c,
+        id,
+        {
+          carrierHandlesOptOut: input.carrierHandlesOptOut,
+        },
+        {
+          action: "number.keywords",
+          detail: { carrierHandlesOptOut: input.carrierHandlesOptOut },
+        },
+      );
       return c.json({ number: toNumberView(updated) }, 200);
     },
   )
@@ -238,21 +257,17 @@ export const adminNumberSettingsRoutes = new Hono<StaffEnv>()
     async (c) => {
       const { id } = c.req.valid("param");
       const input = c.req.valid("json");
-      const db = c.get("db");
-      const session = c.get("session");
-      const [updated] = await updateNumberRow(db, session.org.id, id, {
-        deleteMediaAfterCopy: input.deleteMediaAfterCopy,
-      });
-      if (!updated) throw notFound("Clinic number");
-      forgetNumber(updated.e164);
-      await auditInsert(db, {
-        orgId: session.org.id,
-        userId: session.user.id,
-        action: "number.media",
-        targetType: "clinic_number",
-        targetId: id,
-        detail: { deleteMediaAfterCopy: input.deleteMediaAfterCopy },
-      });
+      const updated = await saveNumberSettings(
+        c,
+        id,
+        {
+          deleteMediaAfterCopy: input.deleteMediaAfterCopy,
+        },
+        {
+          action: "number.media",
+          detail: { deleteMediaAfterCopy: input.deleteMediaAfterCopy },
+        },
+      );
       return c.json({ number: toNumberView(updated) }, 200);
     },
   );

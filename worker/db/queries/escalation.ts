@@ -7,7 +7,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lte, min, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { clinicNumbers, conversations, pushSubscriptions, userNumbers, users } from "../schema";
-import type { PushTarget } from "./push-subscriptions";
+import { pushTargetColumns, type PushTarget } from "./push-subscriptions";
 
 /**
  * A staff text to the patient after the episode began: a reply or a direct text that went (or is going) out.
@@ -209,13 +209,7 @@ export function pushTargetsForUsers(
 ): Promise<PushTarget[]> {
   if (userIds.length === 0) return Promise.resolve([]);
   return db
-    .select({
-      id: pushSubscriptions.id,
-      userId: pushSubscriptions.userId,
-      endpoint: pushSubscriptions.endpoint,
-      p256dh: pushSubscriptions.p256dh,
-      auth: pushSubscriptions.auth,
-    })
+    .select(pushTargetColumns)
     .from(pushSubscriptions)
     .innerJoin(users, eq(users.id, pushSubscriptions.userId))
     .where(

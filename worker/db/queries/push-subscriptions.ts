@@ -133,19 +133,22 @@ function auditFrom(
 
 export type PushTarget = Pick<PushSubscriptionRow, "id" | "userId" | "endpoint" | "p256dh" | "auth">;
 
+/** What sending a push to a device needs (web-push.ts), for every query that picks devices. */
+export const pushTargetColumns = {
+  id: pushSubscriptions.id,
+  userId: pushSubscriptions.userId,
+  endpoint: pushSubscriptions.endpoint,
+  p256dh: pushSubscriptions.p256dh,
+  auth: pushSubscriptions.auth,
+};
+
 /**
  * Every device of every user told about a text on this number: active, in its practice, allowed to see it
  * (an admin, or granted), with the SMS Reply Alert privilege and not muted, as for the in-app toast.
  */
 export function pushTargetsForNumber(db: Db, orgId: number, numberId: number): Promise<PushTarget[]> {
   return db
-    .select({
-      id: pushSubscriptions.id,
-      userId: pushSubscriptions.userId,
-      endpoint: pushSubscriptions.endpoint,
-      p256dh: pushSubscriptions.p256dh,
-      auth: pushSubscriptions.auth,
-    })
+    .select(pushTargetColumns)
     .from(pushSubscriptions)
     .innerJoin(users, eq(users.id, pushSubscriptions.userId))
     .where(
