@@ -4,6 +4,8 @@ import { beforeAll, it } from "vitest";
 import worker from "../index";
 import { seed } from "../test/helpers";
 import { archivedRows } from "../test/archive-reader";
+import { utcDay } from "./archive-format";
+import { pruneAndArchive } from "./prune-and-archive";
 import {
   DAY_MS,
   demoIds,
@@ -53,4 +55,36 @@ it("moves messages older than the window to R2 and out of D1, keeping recent one
     where: (c, { eq }) => eq(c.id, conversationId),
   });
   expect(conversation).toBeDefined();
+});
+
+it("with pages that end inside a day, still writes one object per UTC day and archives every row once", async ({
+  expect,
+}) => {
+  const ids = await demoIds(db);
+  const numberId = ids.westsideNumberId;
+  const start = Math.floor((now - 40 * DAY_MS) / DAY_MS) * DAY_MS + 3_600_000;
+  const conv = {
+    orgId: ids.orgId,
+    numberId,
+    conversationId: await seedConversation(db, ids.orgId, numberId, "+15550001112", start),
+  };
+  // 40 messages two hours apart: four UTC days of 12, 12, 12 and 4 rows, read in pages of 20 (each ends inside a day).
+  await seedMessages(db, conv, series(40, start, 2 * 3_600_000, "paged"));
+  const seeded = await messageIds(db, conv.conversationId);
+
+  const report = await pruneAndArchive({ db, bucket: env.HISTORY, now, budgetMs: 60_000, pageSize: 20 });
+
+  expect(report.complete).toBe(true);
+  expect(await messageIds(db, conv.conversationId)).toEqual([]);
+  const manifests = await db.query.archiveObjects.findMany({
+    where: (o, { eq }) => eq(o.numberId, numberId),
+  });
+  expect(manifests.map((m) => [m.day, m.rows])).toEqual([
+    [utcDay(start), 12],
+    [utcDay(start + DAY_MS), 12],
+    [utcDay(start + 2 * DAY_MS), 12],
+    [utcDay(start + 3 * DAY_MS), 4],
+  ]);
+  const archived = (await archivedRows()).map((r) => r.id).filter((id) => seeded.includes(id));
+  expect(archived.sort((a, b) => a - b)).toEqual(seeded);
 });

@@ -4,8 +4,8 @@
  * SHA-256), and only then deleted from D1, by the ids read back, in bounded batches.
  *
  * Why it cannot lose or duplicate a row:
- * - Order of effects: manifest row (`writing`) → R2 put → read back → `verified` → delete → `pruned`.
- *   Nothing is deleted before the object is verified; a crash anywhere leaves a manifest the next run resumes
+ * - Order of effects: manifest row (`writing`) → R2 put → read back and check → delete and `pruned` in one
+ *   D1 batch (a transaction). Nothing is deleted before the object is verified; a crash anywhere leaves a manifest the next run resumes
  *   first (archive-verify.ts) before it selects anything new, so a row is never in two live objects.
  * - Keys are deterministic from the content, so rewriting the same rows produces the same object.
  * - A lease row in D1 keeps two overlapping runs apart (the cron's, a manual one, the bench); the second one
@@ -23,6 +23,7 @@ import {
   listNumbersWithWindow,
   listUnfinishedManifests,
   selectOldMessages,
+  type OldMessagesAfter,
 } from "../db/queries/archive";
 import { acquireLease, releaseLease } from "../db/queries/job-leases";
 import { mediaByMessage } from "../db/queries/media";
@@ -109,17 +110,25 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
 
     for (const n of await listNumbersWithWindow(db)) {
       const cutoff = now - n.windowDays * DAY_MS;
+      // The rows of a day a page ended in, kept for the next page (which reads on from the last row) so that
+      // each day becomes one object and no row is read twice.
+      let held: ArchiveRow[] = [];
+      let after: OldMessagesAfter | undefined;
       for (;;) {
         if (!withinBudget()) {
           log("partial");
           return report;
         }
-        const page = await withMedia(db, await selectOldMessages(db, n.numberId, cutoff, pageSize));
-        if (page.length === 0) break;
-        const chunks = chunksByDay(page);
-        // A full page usually ends inside a day: leave that day's rows for the next page, which starts with
-        // them, so each day becomes one object instead of two halves.
-        if (page.length === pageSize && chunks.length > 1) chunks.pop();
+        const limit = pageSize - held.length;
+        const fresh = await withMedia(db, await selectOldMessages(db, n.numberId, cutoff, limit, after));
+        const last = fresh.at(-1);
+        if (last) after = { createdAt: last.createdAt, id: last.id };
+        const chunks = chunksByDay(held.length > 0 ? [...held, ...fresh] : fresh);
+        held = [];
+        if (chunks.length === 0) break;
+        const more = fresh.length === limit;
+        // A full page usually ends inside a day: hold that day's rows for the next page.
+        if (more && chunks.length > 1) held = chunks.pop()?.rows ?? [];
         for (const chunk of chunks) {
           const key = archiveKey(n.orgId, n.numberId, chunk.day, chunk.firstId, chunk.lastId);
           const encoded = await encodeChunk(chunk.rows);
@@ -145,19 +154,23 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
             httpMetadata: { contentType: "application/x-ndjson" },
             customMetadata: { rows: String(encoded.rows), sha256: encoded.sha256 },
           });
-          const pruned = await verifyAndPrune(deps, {
-            id: manifestId,
-            key,
-            numberId: n.numberId,
-            rows: encoded.rows,
-            sha256: encoded.sha256,
-            status: "writing",
-          });
+          const pruned = await verifyAndPrune(
+            deps,
+            {
+              id: manifestId,
+              key,
+              numberId: n.numberId,
+              rows: encoded.rows,
+              sha256: encoded.sha256,
+              status: "writing",
+            },
+            { ids: chunk.rows.map((r) => r.id) },
+          );
           report.objects++;
           report.archived += encoded.rows;
           report.deleted += pruned.deleted;
         }
-        if (page.length < pageSize) break;
+        if (!more) break;
       }
     }
     report.complete = true;

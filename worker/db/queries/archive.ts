@@ -4,7 +4,16 @@
  */
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { archiveObjects, archiveSegments, clinicNumbers, organizations, type ArchiveStatus } from "../schema";
+import {
+  archiveObjects,
+  archiveSegments,
+  clinicNumbers,
+  mentions,
+  messageMedia,
+  messages,
+  organizations,
+} from "../schema";
+import { inJsonList } from "./chunked";
 import type { Segment } from "../../jobs/archive-format";
 import { MESSAGE_SELECT, toMessages } from "./history";
 
@@ -21,15 +30,27 @@ export function listNumbersWithWindow(db: Db) {
     .orderBy(asc(clinicNumbers.id));
 }
 
+/** Where the previous page of `selectOldMessages` ended: its last row's (created_at, id). */
+export type OldMessagesAfter = { createdAt: number; id: number };
+
 /**
- * The oldest messages of a number older than the cutoff, oldest first. Walks the `created_at` index, so the
- * archive is always a prefix of the number's history in time order.
+ * The oldest messages of a number older than the cutoff, oldest first, after `after` when given (a keyset
+ * page: the job keeps an unfinished day's rows in memory instead of reading them again). Walks the
+ * `created_at` index, whose entries end in the rowid, so `(created_at, id)` is index order and the archive
+ * is always a prefix of the number's history in time order.
  */
-export async function selectOldMessages(db: Db, numberId: number, cutoff: number, limit: number) {
+export async function selectOldMessages(
+  db: Db,
+  numberId: number,
+  cutoff: number,
+  limit: number,
+  after?: OldMessagesAfter,
+) {
+  const from = after ? sql`and (created_at, id) > (${after.createdAt}, ${after.id})` : sql``;
   // Positional rows mapped once (history.ts): drizzle's generic mapping re-checks every column per row.
   return toMessages(
     await db.values(
-      sql`select ${MESSAGE_SELECT} from messages where created_at < ${cutoff} and number_id = ${numberId} order by created_at, id limit ${limit}`,
+      sql`select ${MESSAGE_SELECT} from messages where created_at < ${cutoff} and number_id = ${numberId} ${from} order by created_at, id limit ${limit}`,
     ),
   );
 }
@@ -93,10 +114,6 @@ export async function insertManifest(db: Db, m: ManifestInput, now: number): Pro
   return inserted[0]?.id;
 }
 
-export async function setManifestStatus(db: Db, id: number, status: ArchiveStatus, now: number) {
-  await db.update(archiveObjects).set({ status, updatedAt: now }).where(eq(archiveObjects.id, id));
-}
-
 /** Objects a crashed or failed run left behind, oldest first. */
 export function listUnfinishedManifests(db: Db, limit: number) {
   return db
@@ -113,26 +130,26 @@ export async function deleteManifest(db: Db, id: number) {
 }
 
 /**
- * Deletes exactly these message ids of this number: the ids come from the archive object as read back, never
- * from a fresh "older than" query, so a row that was not in the verified object is never deleted.
- * One JSON parameter keeps a batch of thousands of ids inside the bound-parameter limit.
+ * The statements that delete exactly these message ids of this number, for one D1 batch (one transaction)
+ * with the manifest's change to `pruned`: the ids come from the archive object as verified, never from a
+ * fresh "older than" query, so a row that was not in the verified object is never deleted. One JSON parameter
+ * keeps thousands of ids inside the bound-parameter limit. The last statement's `changes` is the count.
  */
-export async function deleteMessagesByIds(db: Db, numberId: number, ids: readonly number[]) {
-  const list = JSON.stringify(ids);
-  // A note's @mentions go with it. They name the note by id without a foreign key, and go first: a crash
-  // between the two leaves old notes without their mentions, never mentions of notes that are gone.
-  await db.run(
-    sql`delete from mentions where message_id in (select id from messages where number_id = ${numberId} and id in (select value from json_each(${list})))`,
-  );
-  // Photos' rows go too (their foreign key would block the delete); the R2 objects stay where they are,
-  // under media/<org>/<message>/<n>, named by the archived message's id (jobs/prune-and-archive.ts).
-  await db.run(
-    sql`delete from message_media where message_id in (select id from messages where number_id = ${numberId} and id in (select value from json_each(${list})))`,
-  );
-  const result = await db.run(
-    sql`delete from messages where number_id = ${numberId} and id in (select value from json_each(${list}))`,
-  );
-  return result.meta.changes;
+export function deleteMessagesByIds(db: Db, numberId: number, ids: readonly number[]) {
+  const theseMessages = sql`(select id from messages where number_id = ${numberId} and ${inJsonList(sql`id`, ids)})`;
+  return [
+    // A note's @mentions go with it. They name the note by id without a foreign key.
+    db.delete(mentions).where(sql`${mentions.messageId} in ${theseMessages}`),
+    // Photos' rows go too (their foreign key would block the delete); the R2 objects stay where they are,
+    // under media/<org>/<message>/<n>, named by the archived message's id (jobs/prune-and-archive.ts).
+    db.delete(messageMedia).where(sql`${messageMedia.messageId} in ${theseMessages}`),
+    db.delete(messages).where(and(eq(messages.numberId, numberId), inJsonList(messages.id, ids))),
+  ] as const;
+}
+
+/** Marks a manifest pruned: the last statement of the batch that deletes its rows. */
+export function markManifestPruned(db: Db, id: number, now: number) {
+  return db.update(archiveObjects).set({ status: "pruned", updatedAt: now }).where(eq(archiveObjects.id, id));
 }
 
 /** The verified archive slices of one conversation, in id order, for an export. */
