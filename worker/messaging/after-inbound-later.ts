@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import type { Env } from "../env";
 import type { ClinicNumber, Message } from "../db/schema";
 import type { KeywordMatch } from "../domain/keywords";
+import type { Waiting } from "../db/queries/inbound";
 import { describeError } from "../lib/errors";
 import { maybeAwayReply } from "./away-reply";
 import { readReminderReply } from "./reminder-replies";
@@ -20,6 +21,8 @@ export type LaterInput = {
   number: ClinicNumber;
   message: Message;
   keyword: KeywordMatch | null;
+  /** What the conversation had waiting when the text was stored (queries/inbound.ts). */
+  waiting: Pick<Waiting, "cancelOnReply" | "reminders">;
   now: number;
   sendOptions?: SendOptions | undefined;
 };
@@ -27,7 +30,7 @@ export type LaterInput = {
 export async function afterInboundLater(input: LaterInput): Promise<void> {
   // STOP, START and HELP are not the patient answering: a STOP is caught when the text would go (it then
   // shows as not sent, opted out), and START/HELP leave the scheduled text as it was.
-  if (!input.keyword) {
+  if (!input.keyword && input.waiting.cancelOnReply) {
     try {
       await withdrawOnPatientText(
         { db: input.db, env: input.env, conversationId: input.message.conversationId },
@@ -44,7 +47,7 @@ export async function afterInboundLater(input: LaterInput): Promise<void> {
   }
   // A reply to a reminder that expected an answer: read it (and maybe ask a family phone which one).
   try {
-    await readReminderReply(input);
+    if (input.waiting.reminders) await readReminderReply(input);
   } catch (error) {
     console.error("reminder reply not read:", describeError(error));
   }

@@ -1,10 +1,10 @@
 import type { Env } from "../env";
 import type { Db } from "../db/client";
 import { claimAlertSlot } from "../db/queries/numbers";
-import { conversationPhone } from "../db/queries/conversations";
 import { optOutEventForMessage } from "../db/queries/opt-outs";
 import { getOrganization } from "../db/queries/organizations";
 import type { ClinicNumber, Message } from "../db/schema";
+import type { Waiting } from "../db/queries/inbound";
 import { shouldAlert } from "../domain/after-hours";
 import { carrierAnswered, carrierHandlesKeywords } from "../carriers/keywords";
 import { helpReply, OPT_OUT_CONFIRMATION, optInConfirmation, type KeywordMatch } from "../domain/keywords";
@@ -26,6 +26,10 @@ export type AfterInbound = {
   message: Message;
   /** The message's live event, already stored by the inbound batch: only the fan-out is left. */
   live: LiveEvent;
+  /** The patient's phone, as the store batch filed the conversation under it. */
+  phone: string;
+  /** What the conversation had waiting when the text was stored: a step with nothing to do is skipped. */
+  waiting: Waiting;
   keyword: KeywordMatch | null;
   carrierAutoReplied: boolean;
   now: number;
@@ -50,7 +54,7 @@ export async function afterInbound(input: AfterInbound): Promise<void> {
     });
   }
   // Any patient text (STOP and HELP too) reopens a done or snoozed conversation; never throws.
-  await reopenOnPatientText(input, input.number, input.message.conversationId);
+  if (input.waiting.closed) await reopenOnPatientText(input, input.number, input.message.conversationId);
   try {
     if (input.keyword) await answerKeyword(input, input.keyword);
     else await maybeAlert(input);
@@ -64,7 +68,7 @@ export async function afterInbound(input: AfterInbound): Promise<void> {
 
 async function answerKeyword(input: AfterInbound, keyword: KeywordMatch) {
   const { db, env, number, message } = input;
-  const phone = await phoneOf(input);
+  const { phone } = input;
   if (keyword.action !== "help") {
     const change = await optOutEventForMessage(db, message.id);
     // START from a phone that was not opted out changes nothing and deserves no "re-subscribed" reply.
@@ -107,8 +111,7 @@ async function answerKeyword(input: AfterInbound, keyword: KeywordMatch) {
  * to push first (the number's Escalation setting), it is held back instead (messaging/escalation.ts).
  */
 async function maybeAlert(input: AfterInbound) {
-  const { db, number, now } = input;
-  const phone = await phoneOf(input);
+  const { db, number, now, phone } = input;
   const conversationId = input.message.conversationId;
   if (await holdAfterHoursAlert({ ...input, conversationId, patientPhone: phone })) return;
   if (!shouldAlert(number, now)) return;
@@ -120,10 +123,4 @@ async function maybeAlert(input: AfterInbound) {
     targets,
     idempotencyKey: (target) => `alert:${input.message.id}:${target}`,
   });
-}
-
-async function phoneOf(input: AfterInbound): Promise<string> {
-  const phone = await conversationPhone(input.db, input.message.conversationId);
-  if (phone === undefined) throw new Error("inbound message without a conversation");
-  return phone;
 }

@@ -34,8 +34,11 @@ describe("STOP on the simulator number", () => {
   it("refuses every later send with a 409 naming START and the date", async ({ expect }) => {
     const phone = "+15550003002";
     await simulate(phone, "STOP");
+    // Until the confirmation is stored (after the webhook's answer), so the count below is of a quiet thread.
     await eventually(async () => {
       if ((await count("opt_outs", "phone = ? and opted_out = 1", phone)) !== 1) throw new Error("not yet");
+      if (!(await thread(phone)).some((m) => m.body === OPT_OUT_CONFIRMATION))
+        throw new Error("no reply yet");
     });
     const { sendText } = await import("./send-text");
     const { env } = await import("cloudflare:workers");

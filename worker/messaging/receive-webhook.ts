@@ -159,7 +159,7 @@ async function storeText<P>(
   if (stored.kind === "duplicate") return "duplicate";
   // The follow-ups read the number's settings (office hours, alert phones, away message, escalation, media
   // deletion) from its row as the store batch read it, never from the cached copy.
-  const { message, live, number } = stored;
+  const { message, live, number, waiting } = stored;
   if (media.some((m) => m.state === "pending")) {
     // After the answer, beside the follow-ups: a slow media host never delays the carrier.
     const inline = new Map<number, Uint8Array>();
@@ -175,6 +175,8 @@ async function storeText<P>(
       number,
       message,
       live,
+      phone: text.from,
+      waiting,
       keyword,
       carrierAutoReplied: text.carrierAutoReplied,
       now,

@@ -22,6 +22,9 @@ import { setOptOutWhere } from "./opt-outs";
 import { inboundMediaStatements, type InboundMediaRow } from "./media";
 import { PHOTO_PREVIEW } from "../../shared/media";
 import { mediaFileName } from "../../messaging/media";
+import { isClosed } from "./conversations";
+import { remindersAwaiting } from "./reminders";
+import { cancelOnReplyWaiting } from "./scheduled";
 
 export type InboundRow = {
   /**
@@ -45,9 +48,23 @@ export type InboundRow = {
   now: number;
 };
 
+/**
+ * What the conversation had waiting when the text was stored, read in the same batch, so that each follow-up
+ * that has nothing to do costs no round trip: most patient texts reopen nothing, withdraw nothing and answer
+ * no reminder (the ingest bench counted three such reads per webhook before).
+ */
+export type Waiting = {
+  /** Done or snoozed: the text reopens it. */
+  closed: boolean;
+  /** A send-later text that a patient's reply withdraws (queries/scheduled.ts). */
+  cancelOnReply: boolean;
+  /** A reminder the text may answer (queries/reminders.ts). */
+  reminders: boolean;
+};
+
 export type StoredInbound =
   /** `number` is its row as read in the same transaction: the follow-ups read their settings from it. */
-  | { kind: "stored"; message: Message; live: LiveEvent; number: ClinicNumber }
+  | { kind: "stored"; message: Message; live: LiveEvent; number: ClinicNumber; waiting: Waiting }
   | { kind: "duplicate"; number: ClinicNumber }
   /** Removed, or its carrier or credentials changed since `row.number` was read: nothing was written. */
   | { kind: "number-changed" };
@@ -189,11 +206,21 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
         from messages where number_id = ${number.id} and idempotency_key = ${nonce}`,
     )
     .returning({ id: liveEvents.id, payload: liveEvents.payload });
-  const [numberRows, , stored, event] = await db.batch([
+  const conversationId = sql`conversations.id`;
+  const waiting = db
+    .select({
+      closed: sql<number>`${isClosed}`,
+      cancelOnReply: cancelOnReplyWaiting(conversationId),
+      reminders: remindersAwaiting(conversationId, now),
+    })
+    .from(conversations)
+    .where(and(eq(conversations.numberId, number.id), eq(conversations.phone, phone)));
+  const [numberRows, , stored, event, waitingRows] = await db.batch([
     db.select().from(clinicNumbers).where(eq(clinicNumbers.id, number.id)),
     conversation,
     message,
     live,
+    waiting,
     ...(row.eventId
       ? [
           db
@@ -235,7 +262,14 @@ export async function storeInbound(db: Db, row: InboundRow): Promise<StoredInbou
   }
   if (!inserted0) return { kind: "duplicate", number: fresh };
   if (!eventRow) throw new Error("inbound message stored without its live event");
-  return { kind: "stored", message: inserted0, live: rowToLiveEvent(eventRow), number: fresh };
+  const [w] = waitingRows;
+  return {
+    kind: "stored",
+    message: inserted0,
+    live: rowToLiveEvent(eventRow),
+    number: fresh,
+    waiting: { closed: !!w?.closed, cancelOnReply: !!w?.cancelOnReply, reminders: !!w?.reminders },
+  };
 }
 
 /**

@@ -3,7 +3,21 @@
  * ones a patient's reply may answer, the family question's options, and writing a reply's reading (or a
  * staff correction of it) on the reply, its reminders and the conversation's Needs attention flag.
  */
-import { and, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, notInArray, or, sql } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  notInArray,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import type { Db } from "../client";
 import { conversations, messages, patients, type Message } from "../schema";
 import {
@@ -27,6 +41,29 @@ export type OutstandingReminder = {
   /** The patient's first name, when the practice system named the recipient by externalId. */
   firstName: string | null;
 };
+
+/** A reminder a reply may still answer (outstandingReminders), of any conversation. */
+function awaitingAnswer(now: number) {
+  return and(
+    eq(messages.direction, "out"),
+    eq(messages.kind, "reminder"),
+    eq(messages.appointmentExpects, "confirmation"),
+    or(isNull(messages.appointmentResponse), eq(messages.appointmentResponse, "unknown")),
+    gt(messages.appointmentStartsAt, now),
+    gte(messages.createdAt, now - REMINDER_ANSWER_WINDOW_MS),
+    notInArray(messages.status, ["failed", "undelivered", "cancelled"]),
+    isNull(messages.sendAfter),
+  );
+}
+
+/**
+ * Whether a conversation (an SQL expression for its id) has a reminder a reply may answer: the inbound batch
+ * reads it, so a patient's text costs the reading's round trip only when a reminder waits for an answer.
+ */
+export function remindersAwaiting(conversationId: SQL, now: number): SQL<number> {
+  // Table-qualified by hand: drizzle writes a bare column in a select list without its table.
+  return sql<number>`exists (select 1 from messages where messages.conversation_id = ${conversationId} and ${awaitingAnswer(now)})`;
+}
 
 /**
  * Reminders of this conversation a reply (message `replyId`) may answer: expecting confirmation, sent
@@ -53,20 +90,7 @@ export async function outstandingReminders(
       patients,
       and(eq(patients.orgId, messages.orgId), eq(patients.externalId, messages.appointmentExternalId)),
     )
-    .where(
-      and(
-        eq(messages.conversationId, conversationId),
-        lt(messages.id, replyId),
-        eq(messages.direction, "out"),
-        eq(messages.kind, "reminder"),
-        eq(messages.appointmentExpects, "confirmation"),
-        or(isNull(messages.appointmentResponse), eq(messages.appointmentResponse, "unknown")),
-        gt(messages.appointmentStartsAt, now),
-        gte(messages.createdAt, now - REMINDER_ANSWER_WINDOW_MS),
-        notInArray(messages.status, ["failed", "undelivered", "cancelled"]),
-        isNull(messages.sendAfter),
-      ),
-    )
+    .where(and(eq(messages.conversationId, conversationId), lt(messages.id, replyId), awaitingAnswer(now)))
     .orderBy(messages.appointmentStartsAt, messages.id)
     .limit(MAX_FAMILY_OPTIONS);
   return rows.flatMap((r) =>

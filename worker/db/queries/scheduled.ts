@@ -7,13 +7,22 @@
  * the drain's claim uses: whichever statement runs first wins, so a text is either edited/cancelled or sent,
  * never both, and never sent twice.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import { messages, type ClinicNumber, type Message } from "../schema";
 import { auditInsert } from "./audit";
 
 /** Spelled literally so SQLite can use the partial index messages_pending_idx. */
 const pending = sql`${messages.status} = 'queued' and ${messages.sendAfter} is not null`;
+
+/**
+ * Whether a conversation (an SQL expression for its id) has a cancel-on-reply text still waiting: the inbound
+ * batch reads it, so a patient's text costs the withdrawal's round trip only when there is one to withdraw.
+ */
+export function cancelOnReplyWaiting(conversationId: SQL): SQL<number> {
+  // Table-qualified by hand: drizzle writes a bare column in a select list without its table.
+  return sql<number>`exists (select 1 from messages where messages.conversation_id = ${conversationId} and messages.cancel_on_reply = 1 and ${pending})`;
+}
 
 export type ScheduledRow = {
   number: ClinicNumber;
