@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium, type Page } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { client, fmt, line } from "./lib/http.ts";
 import { isMain, median } from "./lib/main.ts";
 import { ensureBuilt, ROOT, startServer, type Server } from "./lib/server.ts";
@@ -91,12 +91,15 @@ export async function runWeight(server?: Server) {
   );
 
   const own = server ?? (await startServer());
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  // Launched inside the try: a browser that fails to start must still stop the server (a server left on
+  // the port would answer the next bench's requests).
+  let browser: Browser | undefined;
   try {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
     const { cookie } = await signIn(own.base);
     // A queue with something in it on the number the page opens first.
     const http = client(own.base, 4);
@@ -180,7 +183,7 @@ export async function runWeight(server?: Server) {
     line(`weight first screen API requests (${apiCalls.length})`, apiCalls.join(", "));
     return { sizes, firstScreen, emptyMs: e, queueMs: q, apiCalls, repeated };
   } finally {
-    await browser.close();
+    await browser?.close();
     if (!server) own.stop();
   }
 }

@@ -75,7 +75,21 @@ function frozenConfig(state: string) {
   return file;
 }
 
+/** Refuses a port something already answers on: a server left running would be measured instead of ours. */
+async function assertPortFree(port: number) {
+  const answered = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) }).then(
+    () => true,
+    () => false,
+  );
+  if (answered) {
+    throw new Error(
+      `port ${port} is in use (a server left running?); stop it or set BENCH_PORT to another port`,
+    );
+  }
+}
+
 export async function startServer(port = BENCH_PORT): Promise<Server> {
+  await assertPortFree(port);
   ensureBuilt();
   const state = mkdtempSync(path.join(tmpdir(), "textdesk-bench-"));
   const args = ["--config", frozenConfig(state), "--persist-to", state];
