@@ -95,11 +95,12 @@ export async function runWeight(server?: Server) {
   // the port would answer the next bench's requests).
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
+    const launched = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });
+    browser = launched;
     const { cookie } = await signIn(own.base);
     // A queue with something in it on the number the page opens first.
     const http = client(own.base, 4);
@@ -122,7 +123,7 @@ export async function runWeight(server?: Server) {
     let apiCalls: string[] = [];
     const timeTo = async (url: string, ready: (p: Page) => Promise<unknown>) => {
       // A new context each run: cold HTTP cache, as a first visit of the day.
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const context = await launched.newContext({ viewport: { width: 1280, height: 800 } });
       // A __Host- cookie must be Secure with no Domain attribute: Chromium refuses it given as `url` on
       // http://, but takes it host-only by host and path (and sends it to 127.0.0.1, a trustworthy origin).
       const host = new URL(own.base).hostname;
