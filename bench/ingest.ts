@@ -1,7 +1,8 @@
 /**
  * Webhook ingest: distinct, correctly signed Twilio inbound webhooks per second and p50/p99 at 32 concurrent
- * connections, next to an empty route and a minimal route (same form parse + one D1 insert) on the same
- * server in the same run. Rounds interleave the three routes so drift in machine load hits all of them.
+ * connections, next to an empty route, a minimal route (same form parse + one D1 insert) and the real store
+ * batch alone (the transaction every stored text needs, without signature, follow-ups or fan-out) on the
+ * same server in the same run. Rounds interleave the routes so drift in machine load hits all of them.
  * After each round the bench waits until the app's `waitUntil` work (the live fan-out and the rest of what a
  * stored text sets off after its answer) has settled, seen through the bench entry's /bench/pending counter,
  * so one round's tail never runs in the next round's time, and CPU is read only once it is done. req/s counts
@@ -100,6 +101,11 @@ export async function runIngest(server?: Server) {
       { name: "empty route (POST, same body)", make: webhook("/bench/empty") },
       { name: "minimal: parse form + 1 D1 insert", make: webhook("/bench/minimal-insert") },
       { name: "full pipeline: verify, dedupe, store, publish", make: webhook(PATH) },
+      // The contract's floor: the store batch alone (no signature, follow-ups or fan-out).
+      {
+        name: "store batch only: parse form + the real store transaction",
+        make: webhook("/bench/store-only"),
+      },
     ];
     let offset = 0;
     // Warm-up: compile paths, create conversations for the 1,000 phones.
@@ -161,10 +167,10 @@ export async function runIngest(server?: Server) {
         runs: runs.map((x) => Math.round(x.rps)).join("/"),
       };
     };
-    const [empty, minimal, full] = routes.map((r) => stats(r.name));
-    if (!empty || !minimal || !full) throw new Error("missing results");
+    const [empty, minimal, full, store] = routes.map((r) => stats(r.name));
+    if (!empty || !minimal || !full || !store) throw new Error("missing results");
     console.log(`\n## Webhook ingest (${CONCURRENCY} connections, ${ROUNDS} rounds × ${SECONDS} s, medians)`);
-    for (const [name, s] of routes.map((r, i) => [r.name, [empty, minimal, full][i]] as const)) {
+    for (const [name, s] of routes.map((r, i) => [r.name, [empty, minimal, full, store][i]] as const)) {
       if (!s) continue;
       line(
         `ingest ${name}`,
@@ -175,6 +181,10 @@ export async function runIngest(server?: Server) {
     line(
       "ingest full pipeline / minimal route, drained (target ≥ 0.8)",
       `${fmt(full.drainedRps / minimal.drainedRps, 2)} (by answers alone ${fmt(full.rps / minimal.rps, 2)})`,
+    );
+    line(
+      "ingest store batch alone / minimal route (the floor the contract sets)",
+      `${fmt(store.drainedRps / minimal.drainedRps, 2)}; full pipeline / store batch alone ${fmt(full.drainedRps / store.drainedRps, 2)}`,
     );
     for (const r of routes) {
       const spent = cpu.get(r.name);
@@ -197,7 +207,7 @@ export async function runIngest(server?: Server) {
       path: "/bench/count",
     });
     line("ingest stored texts / distinct carrier ids", `${stored.n} / ${stored.distinct_ids}`);
-    return { empty, minimal, full, roundTrips: profiled.perWebhook };
+    return { empty, minimal, full, store, roundTrips: profiled.perWebhook };
   } finally {
     await carrier.stop();
     if (!server) own.stop();

@@ -6,6 +6,9 @@
  * - /bench/empty                 the cheapest route, the baseline every ratio starts from
  * - /bench/select1               one D1 round trip that reads nothing: the floor of any page of data
  * - /bench/minimal-insert        parses a webhook form and does one D1 insert: the floor a stored text pays
+ * - /bench/store-only            parses the form and runs the real store batch (queries/inbound.ts) for the
+ *                                Twilio number, with no signature, follow-ups or fan-out: what storing a text,
+ *                                its conversation and its live event in one transaction costs on its own
  * - /bench/record?on=1|0         wraps D1 in a recorder for later requests (round trips, Server-Timing)
  * - /bench/record (GET)          the recorder's totals and the statements of the last recorded request
  * - /bench/plans (GET)           EXPLAIN QUERY PLAN and D1 meta.duration of the last recorded request's reads
@@ -25,6 +28,11 @@ import type { Env } from "../env";
 import { hubFor } from "../messaging/hub";
 import { ClinicNumberHub as AppHub } from "../realtime/clinic-number-hub";
 import { D1Log, recordingD1 } from "./d1-recorder";
+import { createDb } from "../db/client";
+import { findNumberByE164 } from "../db/queries/numbers";
+import { storeInbound } from "../db/queries/inbound";
+import type { ClinicNumber } from "../db/schema";
+import { measureText } from "../shared/segments";
 
 /** The app's Durable Object with one read-only addition, so a bench can see whether a drain is still armed. */
 export class ClinicNumberHub extends AppHub {
@@ -304,6 +312,32 @@ async function minimalInsert(request: Request, db: D1Database) {
   });
 }
 
+let storeNumber: ClinicNumber | undefined;
+
+async function storeOnly(request: Request, env: Env) {
+  const params = new URLSearchParams(await request.text());
+  const db = createDb(env.DB);
+  storeNumber ??= await findNumberByE164(db, params.get("To") ?? "");
+  if (!storeNumber) return new Response("unknown number", { status: 404 });
+  const body = params.get("Body") ?? "";
+  await storeInbound(db, {
+    number: storeNumber,
+    carrier: storeNumber.carrier,
+    carrierMessageId: params.get("MessageSid") ?? "",
+    phone: params.get("From") ?? "",
+    body,
+    ...measureText(body),
+    eventId: null,
+    keyword: null,
+    possibleOptOut: null,
+    media: [],
+    now: Date.now(),
+  });
+  return new Response('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', {
+    headers: { "content-type": "text/xml; charset=utf-8" },
+  });
+}
+
 async function benchRoute(request: Request, env: Env, url: URL): Promise<Response> {
   const n = (name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
   switch (url.pathname) {
@@ -315,6 +349,8 @@ async function benchRoute(request: Request, env: Env, url: URL): Promise<Respons
     }
     case "/bench/minimal-insert":
       return minimalInsert(request, env.DB);
+    case "/bench/store-only":
+      return storeOnly(request, env);
     case "/bench/setup":
       await env.DB.exec(
         "create table if not exists bench_inbound (sid text primary key, from_phone text, to_phone text, body text, created_at integer)",
