@@ -140,8 +140,10 @@ export async function runWeight(server?: Server) {
       // After the clock stops: what the screen goes on to load (the live sockets' code, their catch-up)
       // is still the first screen's, so it counts in the weight, not in the time.
       await page.waitForLoadState("networkidle", { timeout: 10_000 }).catch(() => undefined);
+      // Every same-origin script, public/first-screen.js too; not the service worker's, which is not the page's.
       scripts = requested
-        .filter((u) => u.pathname.startsWith("/assets/") && u.pathname.endsWith(".js"))
+        .filter((u) => u.origin === new URL(own.base).origin && u.pathname.endsWith(".js"))
+        .filter((u) => !/^\/sw[.-]/.test(u.pathname))
         .map((u) => u.pathname);
       apiCalls = requested
         .filter((u) => u.pathname.startsWith("/api/"))

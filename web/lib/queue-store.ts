@@ -135,6 +135,21 @@ function takeSeeded(wanted: Partial<ListState>): boolean {
   return was && keys.every((key) => queue.list[key] === wanted[key]);
 }
 
+declare global {
+  interface Window {
+    /** The bootstrap request public/first-screen.js started from the HTML, or "taken" once the app ran. */
+    textdeskFirstScreen?: { numberId: string | null; response: Promise<Response> } | "taken";
+  }
+}
+
+/** The HTML's early bootstrap request, if it asked for the same number; never used twice. */
+function takeEarlyBootstrap(numberId: string | null): Promise<Response> | undefined {
+  const early = window.textdeskFirstScreen;
+  window.textdeskFirstScreen = "taken";
+  if (early === undefined || early === "taken" || early.numberId !== numberId) return undefined;
+  return early.response;
+}
+
 /**
  * The first screen of the queue in one request (GET /api/bootstrap): who is signed in, the unread counts,
  * the first page of the number the URL or this browser chose, and the live cursor, so neither the page nor
@@ -143,9 +158,12 @@ function takeSeeded(wanted: Partial<ListState>): boolean {
  */
 export function loadFirstScreen(wanted: string | undefined): Promise<void> {
   const numberId = [wanted, localStorage.getItem(NUMBER_KEY)].find((id) => id && /^[1-9]\d*$/.test(id));
-  const ask = (query: { numberId?: string }) => call(api.api.bootstrap.$get({ query }));
+  const request = (query: { numberId?: string }) => api.api.bootstrap.$get({ query });
+  const ask = (query: { numberId?: string }) => call(request(query));
+  const early = takeEarlyBootstrap(numberId ?? null);
   return loadSession(async () => {
-    const boot = await ask(numberId ? { numberId } : {}).catch((error: unknown) => {
+    const asked = early ? call(early as ReturnType<typeof request>) : ask(numberId ? { numberId } : {});
+    const boot = await asked.catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404 && numberId) return ask({});
       throw error;
     });

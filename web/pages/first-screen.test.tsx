@@ -44,6 +44,7 @@ const count = (sent: Sent[], path: string) => sent.filter((r) => r.url.pathname 
 beforeEach(() => {
   resetSession();
   localStorage.clear();
+  window.textdeskFirstScreen = undefined;
   giveElementsASize();
   vi.stubGlobal("WebSocket", OpenSocket);
 });
@@ -74,6 +75,40 @@ describe("the first screen", () => {
     expect(new Set(keys).size).toBe(keys.length);
     // The counts came with it too.
     expect(view.getByRole("option", { name: "Westside · (555) 123-0002 (3 unread)" })).toBeInTheDocument();
+  });
+
+  it("takes the answer public/first-screen.js asked for from the HTML, and asks nothing again", async () => {
+    const { sent } = fakeApi({
+      "GET /api/bootstrap": (r) => bootstrapOf(Number(r.url.searchParams.get("numberId"))),
+      "GET /api/live/events": { json: { events: [], resync: false } },
+    });
+    // What the HTML's script leaves behind: its request for the URL's number, already under way.
+    window.textdeskFirstScreen = {
+      numberId: "2",
+      response: Promise.resolve(Response.json(bootstrapOf(2).json)),
+    };
+    const view = renderApp("/queue?number=2");
+    const list = within(await view.findByRole("list", { name: "Conversations" }));
+    expect(await list.findByText("Maria Alvarez, Diego Alvarez")).toBeInTheDocument();
+    await view.findByRole("status", { name: "Queue: Live" });
+    expect(count(sent, "/api/bootstrap")).toBe(0);
+    expect(window.textdeskFirstScreen).toBe("taken");
+  });
+
+  it("asks again when the HTML's early request was for another number", async () => {
+    const { sent } = fakeApi({
+      "GET /api/bootstrap": (r) => bootstrapOf(Number(r.url.searchParams.get("numberId"))),
+      "GET /api/live/events": { json: { events: [], resync: false } },
+    });
+    window.textdeskFirstScreen = {
+      numberId: null,
+      response: Promise.resolve(Response.json(bootstrapOf(1).json)),
+    };
+    const view = renderApp("/queue?number=2");
+    await view.findByRole("status", { name: "Queue: Live" });
+    expect(sent.filter((r) => r.url.pathname === "/api/bootstrap").map((r) => r.url.search)).toEqual([
+      "?numberId=2",
+    ]);
   });
 
   it("asks for the number this browser chose last when the URL names none", async () => {
