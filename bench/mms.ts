@@ -3,12 +3,14 @@
  * same run (interleaved, one request at a time, so load drift hits both), and the time from the MMS answer
  * until its photo is copied into R2 and can be served: the copy runs in `waitUntil` after the answer, so that
  * is when the bench entry's /bench/pending counter says the request's work settled (an upper bound, by one
- * poll interval). A fake Twilio on loopback (TWILIO_API_BASE) serves the photo with no delay of its own.
+ * poll interval). A fake Twilio on loopback (TWILIO_API_BASE), in its own process, serves the photo with no
+ * delay of its own.
  *
  *   node bench/mms.ts            (BENCH_MMS_PAIRS pairs, default 40)
  */
-import http from "node:http";
+import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { client, fmt, line, type Req } from "./lib/http.ts";
 import { isMain, median, pollUntil } from "./lib/main.ts";
 import { FAKE_CARRIER_PORT, startServer, type Server } from "./lib/server.ts";
@@ -19,33 +21,24 @@ const PATH = "/webhooks/twilio/messages";
 const ACCOUNT_SID = "AC00000000000000000000000000000000";
 const PHOTO_BYTES = 500 * 1024;
 
-/** A JPEG's magic bytes, then noise: what the worker's type check needs, at the size the issue names. */
-const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(PHOTO_BYTES - 4)]);
-
-/** Twilio's REST API as far as this bench needs it: media downloads, and sends/deletes answered at once. */
-function startFakeTwilio() {
-  let photosServed = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      if (req.method === "GET" && /\/Media\/ME[0-9a-f]{32}$/.test(req.url ?? "")) {
-        res.writeHead(200, { "content-type": "image/jpeg", "content-length": String(photo.byteLength) });
-        res.end(photo);
-        photosServed++;
-        return;
-      }
-      if (req.method === "DELETE") {
-        res.writeHead(204).end();
-        return;
-      }
-      res.writeHead(201, { "content-type": "application/json" });
-      res.end(JSON.stringify({ sid: randomSid(), status: "queued" }));
-    });
+/** Twilio's REST API as far as this bench needs it, in its own process (see the file). */
+async function startFakeTwilio() {
+  const child = fork(path.join(import.meta.dirname, "lib/fake-twilio-media.ts"), [
+    String(FAKE_CARRIER_PORT),
+    String(PHOTO_BYTES),
+  ]);
+  await new Promise<void>((resolve, reject) => {
+    child.once("message", () => resolve());
+    child.once("exit", (code) => reject(new Error(`fake Twilio exited (${code})`)));
   });
-  server.listen(FAKE_CARRIER_PORT, "127.0.0.1");
+  const base = `http://127.0.0.1:${FAKE_CARRIER_PORT}`;
   return {
-    photosServed: () => photosServed,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    photosServed: async () => ((await (await fetch(`${base}/__served`)).json()) as { served: number }).served,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill();
+      }),
   };
 }
 
@@ -73,7 +66,7 @@ export type MmsResult = {
 
 export async function runMms(server?: Server): Promise<MmsResult> {
   const own = server ?? (await startServer());
-  const twilio = startFakeTwilio();
+  const twilio = await startFakeTwilio();
   const c = client(own.base, 1);
   try {
     await c.send({ method: "POST", path: "/bench/setup" });
@@ -115,8 +108,9 @@ export async function runMms(server?: Server): Promise<MmsResult> {
       }
     }
     // The copy really ran: every MMS's photo was fetched from the fake carrier (once; none refused early).
-    if (twilio.photosServed() !== PAIRS + warm) {
-      throw new Error(`${twilio.photosServed()} photos fetched for ${PAIRS + warm} MMS webhooks`);
+    const served = await twilio.photosServed();
+    if (served !== PAIRS + warm) {
+      throw new Error(`${served} photos fetched for ${PAIRS + warm} MMS webhooks`);
     }
     const result: MmsResult = {
       textMs: median(textMs),
