@@ -95,6 +95,9 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
     log("skipped");
     return report;
   }
+  // One object's read-back and delete run while the next object is encoded and written (different rows,
+  // each manifest before its put, each delete after its own read-back); at most one is in flight.
+  const behind = oneBehind();
   const withinBudget = () => clock() - started < budgetMs && report.objects + report.resumed < maxObjects;
   try {
     for (const m of await listUnfinishedManifests(db, maxObjects)) {
@@ -116,6 +119,7 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
       let after: OldMessagesAfter | undefined;
       for (;;) {
         if (!withinBudget()) {
+          await behind.drain();
           log("partial");
           return report;
         }
@@ -154,25 +158,26 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
             httpMetadata: { contentType: "application/x-ndjson" },
             customMetadata: { rows: String(encoded.rows), sha256: encoded.sha256 },
           });
-          const pruned = await verifyAndPrune(
-            deps,
-            {
-              id: manifestId,
-              key,
-              numberId: n.numberId,
-              rows: encoded.rows,
-              sha256: encoded.sha256,
-              status: "writing",
-            },
-            { ids: chunk.rows.map((r) => r.id) },
-          );
-          report.objects++;
-          report.archived += encoded.rows;
-          report.deleted += pruned.deleted;
+          const manifest = {
+            id: manifestId,
+            key,
+            numberId: n.numberId,
+            rows: encoded.rows,
+            sha256: encoded.sha256,
+            status: "writing" as const,
+          };
+          const ids = chunk.rows.map((r) => r.id);
+          await behind.next(async () => {
+            const pruned = await verifyAndPrune(deps, manifest, { ids });
+            report.objects++;
+            report.archived += encoded.rows;
+            report.deleted += pruned.deleted;
+          });
         }
         if (!more) break;
       }
     }
+    await behind.drain();
     report.complete = true;
     log("done");
     return report;
@@ -181,8 +186,32 @@ export async function pruneAndArchive(opts: PruneOptions): Promise<PruneReport> 
     log(`failed: ${describeError(error)}`);
     throw error;
   } finally {
+    // A failed run still waits for the object in flight (its failure, if any, is the one already thrown).
+    await behind.drain().catch(() => undefined);
     await releaseLease(db, LEASE_NAME, holder);
   }
+}
+
+/**
+ * Runs tasks one behind the caller: `next` waits for the previous task (throwing its error, if any) and starts
+ * the next without waiting for it; `drain` waits for the last. A failure is never left unobserved.
+ */
+function oneBehind() {
+  let last: Promise<unknown> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
+  const settle = async () => {
+    await last;
+    if (failure) throw failure.error;
+  };
+  return {
+    async next(task: () => Promise<void>) {
+      await settle();
+      last = task().catch((error: unknown) => {
+        failure = { error };
+      });
+    },
+    drain: settle,
+  };
 }
 
 /**

@@ -41,9 +41,12 @@ it("a crash at the delete, after the archive is verified, loses nothing; the nex
     pruneAndArchive({ db: crashing, bucket: env.HISTORY, now, budgetMs: 60_000 }),
   ).rejects.toSatisfy(isInjectedFault);
   expect(await messageIds(db, h.conversationId)).toEqual([...h.oldIds, ...h.recentIds]);
-  // The delete and the manifest's `pruned` are one transaction: the manifest is left unfinished with it.
+  // The delete and the manifest's `pruned` are one transaction: the manifest is left unfinished with it (and
+  // the next object's, written while the first was read back, if the day after it had old rows too).
   const stuck = await db.query.archiveObjects.findMany({ where: (o, { ne }) => ne(o.status, "pruned") });
-  expect(stuck.map((o) => o.status)).toEqual(["writing"]);
+  expect(stuck.length).toBeGreaterThanOrEqual(1);
+  expect(stuck.length).toBeLessThanOrEqual(2);
+  expect(stuck.every((o) => o.status === "writing")).toBe(true);
 
   await runScheduled();
   expect(await messageIds(db, h.conversationId)).toEqual(h.recentIds);
@@ -63,9 +66,10 @@ it("a crash after the R2 write and before the read-back loses nothing; the next 
   const bucket = faultyBucket(env.HISTORY, { get: 1 });
   await expect(pruneAndArchive({ db, bucket, now, budgetMs: 60_000 })).rejects.toSatisfy(isInjectedFault);
   expect(await messageIds(db, h.conversationId)).toEqual([...h.oldIds, ...h.recentIds]);
-  expect(
-    await db.query.archiveObjects.findMany({ where: (o, { eq }) => eq(o.status, "writing") }),
-  ).toHaveLength(1);
+  // The failed object's manifest, and at most the next one's (written while the first was read back).
+  const writing = await db.query.archiveObjects.findMany({ where: (o, { eq }) => eq(o.status, "writing") });
+  expect(writing.length).toBeGreaterThanOrEqual(1);
+  expect(writing.length).toBeLessThanOrEqual(2);
 
   await runScheduled();
   expect(await messageIds(db, h.conversationId)).toEqual(h.recentIds);
