@@ -9,8 +9,8 @@
  */
 (function () {
   if (window.textdeskFirstScreen !== undefined) return;
-  var path = location.pathname;
-  if (path !== "/" && path !== "/queue") return;
+  // Only the queue asks for it first ("/" redirects there after the shell has asked who is signed in).
+  if (location.pathname !== "/queue") return;
   var ids = [new URLSearchParams(location.search).get("number")];
   try {
     ids.push(localStorage.getItem("textdesk.queue.number"));

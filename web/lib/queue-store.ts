@@ -142,12 +142,17 @@ declare global {
   }
 }
 
-/** The HTML's early bootstrap request, if it asked for the same number; never used twice. */
-function takeEarlyBootstrap(numberId: string | null): Promise<Response> | undefined {
+/**
+ * The HTML's early bootstrap request, if it asked for the same number; never used twice. One that is not
+ * used (another number, or `discard`) has its body cancelled.
+ */
+function takeEarlyBootstrap(numberId: string | null, discard = false): Promise<Response> | undefined {
   const early = window.textdeskFirstScreen;
   window.textdeskFirstScreen = "taken";
-  if (early === undefined || early === "taken" || early.numberId !== numberId) return undefined;
-  return early.response;
+  if (early === undefined || early === "taken") return undefined;
+  if (!discard && early.numberId === numberId) return early.response;
+  early.response.then((r) => r.body?.cancel()).catch(() => undefined);
+  return undefined;
 }
 
 /**
@@ -160,8 +165,10 @@ export function loadFirstScreen(wanted: string | undefined): Promise<void> {
   const numberId = [wanted, localStorage.getItem(NUMBER_KEY)].find((id) => id && /^[1-9]\d*$/.test(id));
   const request = (query: { numberId?: string }) => api.api.bootstrap.$get({ query });
   const ask = (query: { numberId?: string }) => call(request(query));
-  const early = takeEarlyBootstrap(numberId ?? null);
-  return loadSession(async () => {
+  let asking = false;
+  const loaded = loadSession(async () => {
+    asking = true;
+    const early = takeEarlyBootstrap(numberId ?? null);
     const asked = early ? call(early as ReturnType<typeof request>) : ask(numberId ? { numberId } : {});
     const boot = await asked.catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404 && numberId) return ask({});
@@ -188,6 +195,10 @@ export function loadFirstScreen(wanted: string | undefined): Promise<void> {
     firstCursor = cursor;
     return { user, org, numbers };
   });
+  // Another ask was already out (the shell's), so this one is not made: the HTML's early answer is not
+  // needed either, and its body is let go (an unread body keeps the connection busy).
+  if (!asking) void takeEarlyBootstrap(null, true);
+  return loaded;
 }
 
 type TeamFields = Pick<Conversation, "state" | "assignedUserId">;
