@@ -31,6 +31,8 @@ export type AfterInbound = {
   /** What the conversation had waiting when the text was stored: a step with nothing to do is skipped. */
   waiting: Waiting;
   keyword: KeywordMatch | null;
+  /** Copies the text's photos into R2 (media-copy.ts, never throws); null when none waits. */
+  copyMedia: (() => Promise<void>) | null;
   carrierAutoReplied: boolean;
   now: number;
   sendOptions?: SendOptions;
@@ -38,11 +40,14 @@ export type AfterInbound = {
 
 /**
  * Everything a stored inbound text sets off, run in `waitUntil` after the carrier has its answer: the live
- * event, the keyword confirmation (at most one: none when the carrier sent its own), the after-hours
- * alert, then scheduled texts withdrawn and the away reply (after-inbound-later.ts). Never throws; a failure is logged by kind only, since bodies and phones must not reach logs.
+ * event, then its photos' copy into R2 (beside what follows), the keyword confirmation (at most one: none
+ * when the carrier sent its own), the after-hours alert, then scheduled texts withdrawn and the away reply
+ * (after-inbound-later.ts). Never throws; a failure is logged by kind only, since bodies and phones must not
+ * reach logs.
  */
 export async function afterInbound(input: AfterInbound): Promise<void> {
   await broadcastLive(input.env, input.live);
+  const copied = input.copyMedia?.();
   // Web Push to the staff's devices, alongside the steps below (never throws, holds no PHI).
   const pushed = pushNewText({ ...input, conversationId: input.message.conversationId });
   // Escalation's clock (STOP/START/HELP ask nobody a question); before the reopen, which ends an episode.
@@ -64,6 +69,7 @@ export async function afterInbound(input: AfterInbound): Promise<void> {
   // Send later's cancel-on-reply and the away reply: on their own, never stopped by the steps above.
   await afterInboundLater(input);
   await pushed;
+  await copied;
 }
 
 async function answerKeyword(input: AfterInbound, keyword: KeywordMatch) {
