@@ -160,14 +160,16 @@ async function storeText<P>(
   // The follow-ups read the number's settings (office hours, alert phones, away message, escalation, media
   // deletion) from its row as the store batch read it, never from the cached copy.
   const { message, live, number, waiting } = stored;
-  const inline = new Map<number, Uint8Array>();
-  text.media.forEach((m, n) => {
-    if (m.data) inline.set(n, m.data);
-  });
   // Started by afterInbound once the live event is out, beside the other follow-ups: a slow media host never
   // delays the carrier, and the copy's fetch and R2 write never compete with writing this answer.
   const copyMedia = media.some((m) => m.state === "pending")
-    ? () => copyMessageMedia({ db, env, number, message, credentials, inline, now })
+    ? () => {
+        const inline = new Map<number, Uint8Array>();
+        text.media.forEach((m, n) => {
+          if (m.data) inline.set(n, m.data);
+        });
+        return copyMessageMedia({ db, env, number, message, credentials, inline, now });
+      }
     : null;
   input.waitUntil(
     afterInbound({
