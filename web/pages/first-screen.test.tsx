@@ -4,6 +4,9 @@ import { resetSession } from "../lib/session";
 import { apiError, fakeApi, type Sent } from "../test/fake-api";
 import { ALVAREZ, giveElementsASize, ME_WITH_NUMBERS, TEST_PATIENT, UNKNOWN } from "../test/queue-fixtures";
 import { renderApp } from "../test/render-app";
+import { NUMBER_KEY } from "../lib/queue-store";
+// The HTML's plain script as the browser runs it (it is not part of the build, so it cannot import NUMBER_KEY).
+import firstScreenScript from "../../public/first-screen.js?raw";
 
 const CURSOR = 42;
 
@@ -143,4 +146,32 @@ describe("the first screen", () => {
     await waitFor(() => expect(count(sent, "/api/live/events")).toBe(2));
     expect(count(sent, "/api/queue/numbers/1/conversations/search")).toBe(0);
   });
+  // The script repeats queue-store's rule (the URL's number, else NUMBER_KEY): run as the browser runs it,
+  // it must have asked for exactly the number the app wants, so the app asks nothing again.
+  it.each([
+    ["/queue?number=2", null, "?numberId=2"],
+    ["/queue", "2", "?numberId=2"],
+    ["/queue?number=oops", "2", "?numberId=2"],
+    ["/queue", null, ""],
+  ])(
+    "public/first-screen.js at %s (chosen %s) asks once, for what the app wants",
+    async (path, chosen, search) => {
+      if (chosen !== null) localStorage.setItem(NUMBER_KEY, chosen);
+      const { sent } = fakeApi({
+        "GET /api/bootstrap": (r) => bootstrapOf(Number(r.url.searchParams.get("numberId") ?? 1) || 1),
+        "GET /api/live/events": { json: { events: [], resync: false } },
+      });
+      history.replaceState(null, "", path);
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- runs the shipped file's text, as the HTML does
+      new Function(firstScreenScript)();
+      expect(window.textdeskFirstScreen).toMatchObject({ numberId: search === "" ? null : search.slice(10) });
+      const view = renderApp(path);
+      await view.findByRole("status", { name: "Queue: Live" });
+      expect(window.textdeskFirstScreen).toBe("taken");
+      expect(sent.filter((r) => r.url.pathname === "/api/bootstrap").map((r) => r.url.search)).toEqual([
+        search,
+      ]);
+      history.replaceState(null, "", "/");
+    },
+  );
 });
