@@ -144,6 +144,24 @@ const sqlOf = new WeakMap<object, string>();
 let checked = 0;
 let installed = false;
 
+const prepared: string[] = [];
+let watching = 0;
+
+/**
+ * The SQL of every statement prepared from now until `stop()`, so a test can see which queries a request
+ * and its waitUntil work made (and that a step with nothing to do made none).
+ */
+export function watchD1Statements() {
+  const from = prepared.length;
+  watching++;
+  return {
+    stop: () => {
+      watching--;
+      return prepared.splice(from);
+    },
+  };
+}
+
 /** How many statements the checker has seen, so a test can prove requests pass through it. */
 export function d1StatementsChecked() {
   return checked;
@@ -167,6 +185,7 @@ export function installD1Limits(db: D1Database) {
     const violation = d1LimitViolation(query, []);
     if (violation) throw limitError(query, violation);
     const statement = originalPrepare.call(this, query);
+    if (watching > 0) prepared.push(query);
     sqlOf.set(statement, query);
     return statement;
   };
