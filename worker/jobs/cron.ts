@@ -18,7 +18,7 @@ import { rearmOverdueSnoozes } from "../messaging/conversation-state";
 import { rearmOverdueEscalations } from "../messaging/escalation";
 import { expireExports } from "./expire-exports";
 import { pruneAndArchive } from "./prune-and-archive";
-import { pruneCarrierEvents, pruneLiveEvents } from "./prune-live-events";
+import { pruneCarrierEvents, pruneLiveEvents, pruneLoginThrottle } from "./prune-live-events";
 import { sweepStuckSends } from "./sweep-stuck-sends";
 import { pruneFailingDevices } from "../db/queries/push-subscriptions";
 import { retryDueMedia } from "../messaging/media-copy";
@@ -76,6 +76,12 @@ export const CRON_JOBS: readonly CronJob[] = [
     name: "prune-carrier-events",
     budgetMs: 60_000,
     run: ({ db, now, budgetMs }) => pruneCarrierEvents({ db, now, budgetMs }),
+  },
+  {
+    // Sign-in counters whose window is over: they count nothing, and their keys name e-mails and addresses.
+    name: "prune-login-throttle",
+    budgetMs: 30_000,
+    run: ({ db, now, budgetMs }) => pruneLoginThrottle({ db, now, budgetMs }),
   },
   {
     // Web Push subscriptions that failed for 7 days and got no push since (push/notify.ts removes the others).

@@ -1,11 +1,14 @@
 /**
- * @module The hourly prune of the two logs that would otherwise grow for ever:
+ * @module The hourly prune of the three logs that would otherwise grow for ever:
  * - `live_events` holds every stored text's body (it is what the live socket and the catch-up replay), so it is
  *   kept exactly as long as the queue shows a conversation: the practice's queue window (`queue_window_days`,
  *   default 10), the same cutoff the archive uses for `messages`. The catch-up route refuses a cursor older
  *   than that window (410), so a client never replays across a gap this job made.
  * - `carrier_events` holds only carrier event ids (no PHI) for de-duplicating retried webhooks; carriers retry
  *   for at most 24 hours (../shared/notes/carriers.md), so a week is kept.
+ * - `login_throttle` holds a counter per e-mail and client address that tried to sign in; once its window is
+ *   over it counts nothing, so it goes then (a password-spraying run would otherwise leave every e-mail it
+ *   tried behind).
  *
  * Deletes go in bounded batches, a fixed number per run: the whole cron invocation shares D1's 1,000 queries
  * (developers.cloudflare.com/d1/platform/limits/), and the next hourly run carries on where this one stopped.
@@ -15,6 +18,7 @@ import type { Db } from "../db/client";
 import { listNumbersWithWindow } from "../db/queries/archive";
 import { deleteCarrierEventsBefore } from "../db/queries/carrier-events";
 import { deleteLiveEventsBefore } from "../db/queries/live-events";
+import { deleteLoginThrottlesBefore, LOGIN_WINDOW_MS } from "../db/queries/sessions";
 
 const DAY_MS = 86_400_000;
 /** Carrier event ids older than this can no longer come back as a retry. */
@@ -82,5 +86,25 @@ export async function pruneCarrierEvents(opts: PruneLogOptions): Promise<PruneLo
   }
   report.complete = true;
   console.log("prune-carrier-events done", JSON.stringify(report));
+  return report;
+}
+
+/** Deletes sign-in throttle counters whose window is over. */
+export async function pruneLoginThrottle(opts: PruneLogOptions): Promise<PruneLogReport> {
+  const { batch, within } = limits(opts);
+  const report: PruneLogReport = { deleted: 0, batches: 0, complete: false };
+  const cutoff = opts.now - LOGIN_WINDOW_MS;
+  for (;;) {
+    if (!within(report)) {
+      console.log("prune-login-throttle partial", JSON.stringify(report));
+      return report;
+    }
+    const deleted = await deleteLoginThrottlesBefore(opts.db, cutoff, batch);
+    report.batches++;
+    report.deleted += deleted;
+    if (deleted < batch) break;
+  }
+  report.complete = true;
+  console.log("prune-login-throttle done", JSON.stringify(report));
   return report;
 }

@@ -10,6 +10,7 @@ import {
   deleteSession,
   refundLoginAttempt,
   reserveLoginAttempt,
+  LOGIN_WINDOW_MS,
 } from "../db/queries/sessions";
 import { findUserByEmail, getUser, updateUserRow } from "../db/queries/users";
 import { listVisibleNumbers, toNumberView } from "../db/queries/numbers";
@@ -38,7 +39,6 @@ const preferencesSchema = z
  */
 const MAX_ATTEMPTS_PER_ACCOUNT = 5;
 const MAX_ATTEMPTS_PER_CLIENT = 20;
-const WINDOW_MS = 15 * 60_000;
 /** A sign-in body is an e-mail and a password: 4 KiB is ample, and nothing bigger is read. */
 const MAX_LOGIN_BYTES = 4 * 1024;
 
@@ -67,7 +67,7 @@ export const signInRoutes = new Hono<PublicEnv>().post(
         { key: ipKey, limit: MAX_ATTEMPTS_PER_CLIENT },
       ],
       now,
-      WINDOW_MS,
+      LOGIN_WINDOW_MS,
     );
     if (!attempt.allowed) {
       throw new AppError(429, "too_many_attempts", "Too many sign-in attempts. Try again later.", {

@@ -30,6 +30,9 @@ export function deleteUserSessions(db: Db, userId: number) {
   return db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
+/** How long a sign-in throttle window lasts: its attempts count until then, and the row goes after. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+
 /** One sign-in throttle counter: a key (`email:…` or `ip:…`) and how many attempts it may reserve. */
 export type ThrottleKey = { key: string; limit: number };
 
@@ -74,4 +77,15 @@ export async function refundLoginAttempt(db: Db, key: string) {
     .update(loginThrottle)
     .set({ failures: sql`max(${loginThrottle.failures} - 1, 0)` })
     .where(eq(loginThrottle.key, key));
+}
+
+/**
+ * Deletes up to `limit` counters whose window started at or before `cutoff`: over, they count nothing (the
+ * next attempt starts a new window), and their keys name an e-mail or an address. Returns how many went.
+ */
+export async function deleteLoginThrottlesBefore(db: Db, cutoff: number, limit: number) {
+  const result = await db.run(
+    sql`delete from login_throttle where rowid in (select rowid from login_throttle where window_started_at <= ${cutoff} limit ${limit})`,
+  );
+  return result.meta.changes;
 }

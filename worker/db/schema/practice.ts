@@ -182,12 +182,19 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
-/** Failed sign-ins per e-mail within a window, for the login rate limit. */
-export const loginThrottle = sqliteTable("login_throttle", {
-  key: text("key").primaryKey(),
-  failures: integer("failures").notNull(),
-  windowStartedAt: integer("window_started_at").notNull(),
-});
+/**
+ * Sign-in attempts per e-mail or client address within a window, for the login rate limit. Its keys name
+ * people and addresses, so a row is deleted once its window is over (jobs/prune-live-events.ts).
+ */
+export const loginThrottle = sqliteTable(
+  "login_throttle",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull(),
+    windowStartedAt: integer("window_started_at").notNull(),
+  },
+  (t) => [index("login_throttle_window_idx").on(t.windowStartedAt)],
+);
 
 /** Who did what. Never holds message bodies or phone numbers. */
 export const auditLog = sqliteTable(
