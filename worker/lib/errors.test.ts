@@ -33,3 +33,10 @@ it("describeError does not pass on a cause that is itself a failed query", ({ ex
   expect(describeError("a string")).toBe("unknown");
   expect(describeError(new TypeError(`bad ${PHONE}`))).toBe("TypeError");
 });
+
+it("describeError cuts links and phones out of a cause's message (a failed media fetch)", ({ expect }) => {
+  const link = "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages/MM456/Media/ME789";
+  const cause = new Error(`connect ECONNREFUSED while fetching ${link} for ${PHONE}`);
+  const described = describeError(new TypeError("fetch failed", { cause }));
+  expect(described).toBe("TypeError (cause: Error: connect ECONNREFUSED while fetching <url> for <number>)");
+});

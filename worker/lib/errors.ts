@@ -41,8 +41,15 @@ export function describeError(error: unknown): string {
   const cause: unknown = error.cause;
   if (!(cause instanceof Error)) return name;
   if (cause instanceof DrizzleQueryError) return `${name} (cause: ${nameOf(cause)})`;
-  return `${name} (cause: ${nameOf(cause)}: ${cause.message})`;
+  return `${name} (cause: ${nameOf(cause)}: ${redact(cause.message)})`;
 }
+
+/**
+ * A cause's message is the runtime's or D1's, but a network error may still quote what it was asked for: a
+ * carrier's media link (its account and message ids lead to a patient) or a phone. Both are cut out.
+ */
+const redact = (message: string) =>
+  message.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, "<url>").replace(/\+?\d[\d\s().-]{6,}\d/g, "<number>");
 
 // DrizzleQueryError never sets `name`, so it would log as a bare "Error".
 const nameOf = (error: Error) => (error instanceof DrizzleQueryError ? "DrizzleQueryError" : error.name);
