@@ -55,11 +55,15 @@ export function loadSession(ask: () => Promise<Me> = askMe): Promise<void> {
   return loading;
 }
 
-/** Throws the API's error (wrong password, too many attempts) for the sign-in form to show. */
-export async function signIn(email: string, password: string) {
+/**
+ * Throws the API's error (wrong password, too many attempts) for the sign-in form to show. `load` then says
+ * who signed in: by default GET /api/auth/me; the sign-in page passes the queue's first screen when that is
+ * where it goes next, which answers it too.
+ */
+export async function signIn(email: string, password: string, load: () => Promise<void> = loadSession) {
   await call(api.api.auth.login.$post({ json: { email, password } }));
   setSession("notice", null);
-  await loadSession();
+  await load();
 }
 
 export async function signOut() {

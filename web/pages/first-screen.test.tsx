@@ -1,4 +1,4 @@
-import { waitFor, within } from "@solidjs/testing-library";
+import { fireEvent, waitFor, within } from "@solidjs/testing-library";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { resetSession } from "../lib/session";
 import { apiError, fakeApi, type Sent } from "../test/fake-api";
@@ -174,4 +174,32 @@ describe("the first screen", () => {
       history.replaceState(null, "", "/");
     },
   );
+  it("after signing in, opens the queue with one bootstrap request too (no second list load)", async () => {
+    let signedIn = false;
+    const unauthorized = apiError(401, "unauthorized", "Sign in to continue.");
+    const { sent } = fakeApi({
+      "GET /api/auth/me": () => (signedIn ? { json: ME_WITH_NUMBERS } : unauthorized),
+      "POST /api/auth/login": () => {
+        signedIn = true;
+        return { json: { user: ME_WITH_NUMBERS.user } };
+      },
+      "GET /api/bootstrap": (r) => bootstrapOf(Number(r.url.searchParams.get("numberId"))),
+      "GET /api/live/events": { json: { events: [], resync: false } },
+    });
+    const view = renderApp("/login?next=%2Fqueue%3Fnumber%3D2");
+    fireEvent.input(await view.findByLabelText("E-mail"), { target: { value: "admin@example.com" } });
+    fireEvent.input(view.getByLabelText("Password"), { target: { value: "demo-admin" } });
+    fireEvent.click(view.getByRole("button", { name: "Sign in" }));
+
+    const list = within(await view.findByRole("list", { name: "Conversations" }));
+    expect(await list.findByText("Maria Alvarez, Diego Alvarez")).toBeInTheDocument();
+    await view.findByRole("status", { name: "Queue: Live" });
+    // The sockets' first sync is the last request the first screen makes: one catch-up per number.
+    await waitFor(() => expect(count(sent, "/api/live/events")).toBe(2));
+    expect(view.history.get()).toBe("/queue?number=2");
+    const after = sent.slice(sent.findIndex((r) => r.url.pathname === "/api/auth/login") + 1);
+    expect(after.filter((r) => r.url.pathname !== "/api/live/events").map(key)).toEqual([
+      "GET /api/bootstrap?numberId=2",
+    ]);
+  });
 });

@@ -23,6 +23,10 @@ describe("sign-in", () => {
         signedIn = true;
         return { json: { user: ME.user } };
       },
+      // Bound for the queue, the sign-in page asks who signed in with the queue's first screen.
+      "GET /api/bootstrap": () => ({
+        json: { ...ME, unread: { windowDays: 10, numbers: [] }, queue: null, cursor: 0 },
+      }),
     });
     const view = renderApp("/login");
     await fillIn(view, "admin@example.com", "demo-admin");

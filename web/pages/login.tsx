@@ -4,6 +4,7 @@ import { Alert } from "../components/ui/Alert";
 import { TextField } from "../components/ui/TextField";
 import { messageOf } from "../lib/api";
 import { loadSession, session, signIn } from "../lib/session";
+import { loadFirstScreen } from "../lib/queue-store";
 
 /** Only paths inside this app: `next` must never send a fresh sign-in to another site. */
 function safeNext(next: string | string[] | undefined) {
@@ -32,7 +33,14 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await signIn(email().trim(), password());
+      // Bound for the queue: one bootstrap request brings the user with the queue's first screen, instead of
+      // asking who signed in and then loading the list (and, with no live cursor, loading it again).
+      const next = new URL(safeNext(params.next), location.origin);
+      const load =
+        next.pathname === "/queue"
+          ? () => loadFirstScreen(next.searchParams.get("number") ?? undefined)
+          : undefined;
+      await signIn(email().trim(), password(), load);
     } catch (err) {
       setError(messageOf(err));
       setPassword("");
