@@ -70,41 +70,40 @@ export async function pruneLiveEvents(opts: PruneLogOptions): Promise<PruneLogRe
 }
 
 /** Deletes carrier event ids received more than CARRIER_EVENT_RETENTION_DAYS ago. */
-export async function pruneCarrierEvents(opts: PruneLogOptions): Promise<PruneLogReport> {
-  const { batch, within } = limits(opts);
-  const report: PruneLogReport = { deleted: 0, batches: 0, complete: false };
+export function pruneCarrierEvents(opts: PruneLogOptions): Promise<PruneLogReport> {
   const cutoff = opts.now - CARRIER_EVENT_RETENTION_DAYS * DAY_MS;
-  for (;;) {
-    if (!within(report)) {
-      console.log("prune-carrier-events partial", JSON.stringify(report));
-      return report;
-    }
-    const deleted = await deleteCarrierEventsBefore(opts.db, cutoff, batch);
-    report.batches++;
-    report.deleted += deleted;
-    if (deleted < batch) break;
-  }
-  report.complete = true;
-  console.log("prune-carrier-events done", JSON.stringify(report));
-  return report;
+  return deleteInBatches("prune-carrier-events", opts, (limit) =>
+    deleteCarrierEventsBefore(opts.db, cutoff, limit),
+  );
 }
 
 /** Deletes sign-in throttle counters whose window is over. */
-export async function pruneLoginThrottle(opts: PruneLogOptions): Promise<PruneLogReport> {
+export function pruneLoginThrottle(opts: PruneLogOptions): Promise<PruneLogReport> {
+  const cutoff = opts.now - LOGIN_WINDOW_MS;
+  return deleteInBatches("prune-login-throttle", opts, (limit) =>
+    deleteLoginThrottlesBefore(opts.db, cutoff, limit),
+  );
+}
+
+/** Runs `deleteSome` (which deletes up to `limit` rows and says how many) until it runs dry or out of budget. */
+async function deleteInBatches(
+  name: string,
+  opts: PruneLogOptions,
+  deleteSome: (limit: number) => Promise<number>,
+): Promise<PruneLogReport> {
   const { batch, within } = limits(opts);
   const report: PruneLogReport = { deleted: 0, batches: 0, complete: false };
-  const cutoff = opts.now - LOGIN_WINDOW_MS;
   for (;;) {
     if (!within(report)) {
-      console.log("prune-login-throttle partial", JSON.stringify(report));
+      console.log(`${name} partial`, JSON.stringify(report));
       return report;
     }
-    const deleted = await deleteLoginThrottlesBefore(opts.db, cutoff, batch);
+    const deleted = await deleteSome(batch);
     report.batches++;
     report.deleted += deleted;
     if (deleted < batch) break;
   }
   report.complete = true;
-  console.log("prune-login-throttle done", JSON.stringify(report));
+  console.log(`${name} done`, JSON.stringify(report));
   return report;
 }
