@@ -15,7 +15,8 @@ import {
   quickReplies,
   type ClinicNumber,
 } from "./schema";
-import { DEMO, DEMO_QUICK_REPLIES, seedDemo, seedLivingDemo } from "./seed-demo";
+import { DEMO, seedDemo } from "./seed-demo";
+import { DEMO_QUICK_REPLIES, seedLivingDemo } from "./seed-living-demo";
 import { wallClock } from "../domain/zoned-time";
 import { call, signInAdmin } from "../test/helpers";
 
