@@ -9,7 +9,7 @@
  * instances of the same classes, so every statement is checked: drizzle's (prepare, then bind at
  * execution), raw `prepare().bind()`, and each statement of a `batch`. A statement over a limit throws when
  * it is bound, naming the limit and the SQL, and the error is logged too because a route turns it into an
- * opaque 500.
+ * opaque 500. While a test watches (watchD1Statements), it also keeps the SQL of each statement prepared.
  */
 
 /** D1: at most 100 bound parameters per query. */
