@@ -18,7 +18,12 @@ import { rearmOverdueSnoozes } from "../messaging/conversation-state";
 import { rearmOverdueEscalations } from "../messaging/escalation";
 import { expireExports } from "./expire-exports";
 import { pruneAndArchive } from "./prune-and-archive";
-import { pruneCarrierEvents, pruneLiveEvents, pruneLoginThrottle } from "./prune-live-events";
+import {
+  pruneCarrierEvents,
+  pruneIdleSessions,
+  pruneLiveEvents,
+  pruneLoginThrottle,
+} from "./prune-live-events";
 import { sweepStuckSends } from "./sweep-stuck-sends";
 import { pruneFailingDevices } from "../db/queries/push-subscriptions";
 import { retryDueMedia } from "../messaging/media-copy";
@@ -82,6 +87,11 @@ export const CRON_JOBS: readonly CronJob[] = [
     name: "prune-login-throttle",
     budgetMs: 30_000,
     run: ({ db, now, budgetMs }) => pruneLoginThrottle({ db, now, budgetMs }),
+  },
+  {
+    name: "prune-idle-sessions",
+    budgetMs: 30_000,
+    run: ({ db, now, budgetMs }) => pruneIdleSessions({ db, now, budgetMs }),
   },
   {
     // Web Push subscriptions that failed for 7 days and got no push since (push/notify.ts removes the others).

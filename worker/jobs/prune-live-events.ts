@@ -1,5 +1,5 @@
 /**
- * @module The hourly prune of the three logs that would otherwise grow for ever:
+ * @module The hourly prune of the logs that would otherwise grow for ever:
  * - `live_events` holds every stored text's body (it is what the live socket and the catch-up replay), so it is
  *   kept exactly as long as the queue shows a conversation: the practice's queue window (`queue_window_days`,
  *   default 10), the same cutoff the archive uses for `messages`. The catch-up route refuses a cursor older
@@ -9,6 +9,8 @@
  * - `login_throttle` holds a counter per e-mail and client address that tried to sign in; once its window is
  *   over it counts nothing, so it goes then (a password-spraying run would otherwise leave every e-mail it
  *   tried behind).
+ * - `sessions` idle past their practice's timeout: refused already (middleware/session.ts), deleted here in
+ *   case the browser never comes back.
  *
  * Deletes go in bounded batches, a fixed number per run: the whole cron invocation shares D1's 1,000 queries
  * (developers.cloudflare.com/d1/platform/limits/), and the next hourly run carries on where this one stopped.
@@ -18,7 +20,7 @@ import type { Db } from "../db/client";
 import { listNumbersWithWindow } from "../db/queries/archive";
 import { deleteCarrierEventsBefore } from "../db/queries/carrier-events";
 import { deleteLiveEventsBefore } from "../db/queries/live-events";
-import { deleteLoginThrottlesBefore, LOGIN_WINDOW_MS } from "../db/queries/sessions";
+import { deleteIdleSessions, deleteLoginThrottlesBefore, LOGIN_WINDOW_MS } from "../db/queries/sessions";
 
 const DAY_MS = 86_400_000;
 /** Carrier event ids older than this can no longer come back as a retry. */
@@ -82,6 +84,13 @@ export function pruneLoginThrottle(opts: PruneLogOptions): Promise<PruneLogRepor
   const cutoff = opts.now - LOGIN_WINDOW_MS;
   return deleteInBatches("prune-login-throttle", opts, (limit) =>
     deleteLoginThrottlesBefore(opts.db, cutoff, limit),
+  );
+}
+
+/** Deletes sessions idle past their practice's timeout (refused already, but kept until the user came back). */
+export function pruneIdleSessions(opts: PruneLogOptions): Promise<PruneLogReport> {
+  return deleteInBatches("prune-idle-sessions", opts, (limit) =>
+    deleteIdleSessions(opts.db, opts.now, limit),
   );
 }
 

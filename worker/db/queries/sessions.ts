@@ -26,6 +26,22 @@ export async function deleteSession(db: Db, tokenHash: string) {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
+/**
+ * Deletes up to `limit` sessions idle for longer than their practice's idle timeout: requireSession already
+ * refuses them, but one never used again would stay for ever. Returns how many went.
+ */
+export async function deleteIdleSessions(db: Db, now: number, limit: number) {
+  const result = await db.run(
+    sql`delete from sessions where rowid in (
+      select sessions.rowid from sessions
+        join users on users.id = sessions.user_id
+        join organizations on organizations.id = users.org_id
+      where sessions.last_seen_at < ${now} - organizations.idle_timeout_minutes * 60000
+      limit ${limit})`,
+  );
+  return result.meta.changes;
+}
+
 export function deleteUserSessions(db: Db, userId: number) {
   return db.delete(sessions).where(eq(sessions.userId, userId));
 }

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../index";
 import { LOGIN_WINDOW_MS } from "../db/queries/sessions";
-import { call, DEMO, seed } from "../test/helpers";
+import { call, DEMO, seed, signInAdmin, signInStaff } from "../test/helpers";
 import { count } from "../test/carriers";
 
 beforeAll(seed);
@@ -35,5 +35,26 @@ describe("the hourly prune of sign-in counters", () => {
     // Once the window is over every counter of that window goes: the e-mails and addresses it held too.
     await runCronAt(started + LOGIN_WINDOW_MS + 60_000);
     expect(await count("login_throttle")).toBe(0);
+  });
+});
+
+describe("the hourly prune of idle sessions", () => {
+  it("deletes a session idle past the practice's timeout and keeps one in use", async () => {
+    await env.DB.prepare("DELETE FROM sessions").run();
+    const idle = await signInStaff();
+    const inUse = await signInAdmin();
+    // The staff member walked away 31 minutes ago (the demo practice logs off after 30).
+    await env.DB.prepare(
+      "UPDATE sessions SET last_seen_at = last_seen_at - ? WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+    )
+      .bind(31 * 60_000, DEMO.staff.email)
+      .run();
+    expect(await count("sessions")).toBe(2);
+
+    await runCronAt(Date.now());
+
+    expect(await count("sessions")).toBe(1);
+    expect((await call("/api/auth/me", { cookie: inUse })).status).toBe(200);
+    expect((await call("/api/auth/me", { cookie: idle })).status).toBe(401);
   });
 });
