@@ -64,6 +64,9 @@ export async function signIn(email: string, password: string, load: () => Promis
   await call(api.api.auth.login.$post({ json: { email, password } }));
   setSession("notice", null);
   await load();
+  // Signed in on the server, but the app's first answer failed (a network drop, a 5xx): say so on the form
+  // rather than leave it sitting there; a second try signs in again.
+  if (session.status !== "signed-in") throw new Error("signed in, but the first screen did not load");
 }
 
 export async function signOut() {

@@ -40,6 +40,20 @@ describe("sign-in", () => {
     expect(JSON.parse(login?.body ?? "{}")).toEqual({ email: "admin@example.com", password: "demo-admin" });
   });
 
+  it("says so on the form when the password was right but the first screen did not load", async () => {
+    fakeApi({
+      "GET /api/auth/me": apiError(401, "unauthorized", "Sign in to continue."),
+      "POST /api/auth/login": { json: { user: ME.user } },
+      "GET /api/bootstrap": apiError(503, "unavailable", "Try again in a moment."),
+    });
+    const view = renderApp("/login");
+    await fillIn(view, "admin@example.com", "demo-admin");
+
+    expect(await view.findByRole("alert")).toHaveTextContent("Something went wrong. Try again.");
+    expect(view.history.get()).toBe("/login");
+    expect(view.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
   it("shows the server's message for a wrong password and stays on the form", async () => {
     fakeApi({
       "GET /api/auth/me": apiError(401, "unauthorized", "Sign in to continue."),
